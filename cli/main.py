@@ -1,0 +1,23 @@
+"""The `closedserver` admin command: one typer app, one command group per file."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import db, server, tokens, users
+
+app = typer.Typer(
+    name="closedserver",
+    help="Run and administer a closedserver Matrix homeserver. Every command works whether "
+         "or not the server is running, and takes effect on it at once.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(server.init)
+app.command("run")(server.run)
+app.add_typer(users.app, name="user")
+app.add_typer(tokens.app, name="token")
+app.add_typer(db.app, name="db")
+
+if __name__ == "__main__":
+    app()

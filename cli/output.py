@@ -1,0 +1,54 @@
+"""Human tables (rich) and JSON (for scripts) from the same rows."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
+                title: str | None = None) -> None:
+    if not rows:
+        typer.echo(f"no {title or 'rows'}")
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(_cell(row.get(column)) for column in columns))
+    console.print(table)
+
+
+def print_fields(fields: dict[str, Any]) -> None:
+    """A record as `key: value` lines."""
+    width = max(len(key) for key in fields)
+    for key, value in fields.items():
+        typer.echo(f"{key.ljust(width)}  {_cell(value)}")
+
+
+def format_ts(ts_ms: int | None) -> str:
+    if ts_ms is None:
+        return "-"
+    moment = datetime.datetime.fromtimestamp(ts_ms / 1000, tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,46 @@
+"""Account data, global and per room (spec module "Client Config")."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from closedserver.api.auth import authenticate, homeserver
+from closedserver.api.parsing import read_json
+from closedserver.api.responses import empty_response, json_response
+
+
+async def get_account_data(request: Request) -> Response:
+    """GET /_matrix/client/v3/user/{userId}/account_data/{type}"""
+    requester = authenticate(request)
+    p = request.path_params
+    content = homeserver(request).account_data.get(requester.user_id, p["userId"], p["type"])
+    return json_response(content)
+
+
+async def set_account_data(request: Request) -> Response:
+    """PUT /_matrix/client/v3/user/{userId}/account_data/{type}"""
+    requester = authenticate(request)
+    p = request.path_params
+    content = await read_json(request)
+    homeserver(request).account_data.put(requester.user_id, p["userId"], p["type"], content)
+    return empty_response()
+
+
+async def get_room_account_data(request: Request) -> Response:
+    """GET /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}"""
+    requester = authenticate(request)
+    p = request.path_params
+    content = homeserver(request).account_data.get(
+        requester.user_id, p["userId"], p["type"], room_id=p["roomId"])
+    return json_response(content)
+
+
+async def set_room_account_data(request: Request) -> Response:
+    """PUT /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}"""
+    requester = authenticate(request)
+    p = request.path_params
+    content = await read_json(request)
+    homeserver(request).account_data.put(
+        requester.user_id, p["userId"], p["type"], content, room_id=p["roomId"])
+    return empty_response()

@@ -1,0 +1,342 @@
+"""Configuration: one TOML file in the data dir, overridable by environment variables.
+
+Every option is a typed dataclass field with a default and a one-line doc (the README's config
+table is checked against these docs). `CLOSEDSERVER_<SECTION>_<KEY>` overrides a file value.
+An unknown key or a bad value raises ConfigError naming the key, so start-up stops early.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_origin, get_type_hints
+
+CONFIG_FILE_NAME = "closedserver.toml"
+ENV_PREFIX = "CLOSEDSERVER_"
+# Environment variables with our prefix that are not config options.
+NON_CONFIG_ENV = {"CLOSEDSERVER_DATA_DIR"}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and what to do."""
+
+
+def option(default: Any, doc: str) -> Any:
+    """A config field with its documentation (shown in the README and `--help`)."""
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A token-bucket rate limit: `burst` requests, refilled at `burst / period_s` per second."""
+
+    burst: int
+    period_s: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate | None:
+        """Parse "10/min", "5/s", "100/hour" or "off" (None: no limit)."""
+        if text == "off":
+            return None
+        match = re.fullmatch(r"(\d+)/(s|sec|second|min|minute|h|hour|day)", text)
+        if not match or int(match.group(1)) < 1:
+            raise ValueError(f'expected a rate like "10/min" or "off", got "{text}"')
+        periods = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600,
+                   "hour": 3600, "day": 86400}
+        return cls(int(match.group(1)), float(periods[match.group(2)]))
+
+
+@dataclass(frozen=True)
+class ServerSection:
+    server_name: str = option("localhost", "The server's name: the part after `:` in user IDs "
+                              "(`example.org`, `127.0.0.1:8448`). Cannot change later.")
+    public_baseurl: str = option("", "URL clients reach the server at; default "
+                                 "`http(s)://<listen>/`. Used in `/.well-known/matrix/client`.")
+    listen: str = option("127.0.0.1:8008", "Address and port to serve on (`HOST:PORT`).")
+    tls_certificate: str = option("", "PEM certificate chain file; set with `tls_private_key` "
+                                  "to serve HTTPS directly.")
+    tls_private_key: str = option("", "PEM private key file for `tls_certificate`.")
+    signing_key_path: str = option("signing.key", "The server's ed25519 signing key file, "
+                                   "relative to the data dir.")
+    log_level: str = option("info", "One of `debug`, `info`, `warning`, `error`.")
+
+
+@dataclass(frozen=True)
+class DatabaseSection:
+    path: str = option("closedserver.db", "SQLite database file, relative to the data dir.")
+    synchronous: str = option("normal", "SQLite `synchronous` pragma: `normal` (safe against a "
+                              "crash of the server, fast) or `full` (also against power loss).")
+
+
+@dataclass(frozen=True)
+class MediaSection:
+    path: str = option("media", "Directory for uploaded media, relative to the data dir.")
+
+
+@dataclass(frozen=True)
+class RegistrationSection:
+    mode: str = option("disabled", "Who may register over HTTP: `disabled` (admins create users "
+                       "with the CLI), `token` (registration tokens from `closedserver token "
+                       "create`) or `open`.")
+
+
+@dataclass(frozen=True)
+class PasswordsSection:
+    argon2_memory_kib: int = option(19456, "argon2id memory cost in KiB (OWASP: 19 MiB).")
+    argon2_time_cost: int = option(2, "argon2id iterations (OWASP: 2).")
+    argon2_parallelism: int = option(1, "argon2id lanes (OWASP: 1).")
+    minimum_length: int = option(8, "Shortest password accepted on registration and change.")
+
+
+@dataclass(frozen=True)
+class AuthSection:
+    access_token_lifetime: str = option("1h", "Lifetime of access tokens issued to clients that "
+                                        "support refresh tokens (`5m`, `1h`, `1d`), or `off`.")
+
+
+@dataclass(frozen=True)
+class FederationSection:
+    enabled: bool = option(False, "Serve `/_matrix/federation` and `/_matrix/key` and talk to "
+                           "other servers. Off: no such route exists, no outbound connection.")
+
+
+@dataclass(frozen=True)
+class RateLimitsSection:
+    enabled: bool = option(True, "Master switch for every rate limit below.")
+    login_per_address: str = option("10/min", "Login attempts per client address (`off` to "
+                                    "disable).")
+    login_per_user: str = option("5/min", "Login attempts per user ID (`off` to disable).")
+    registration_per_address: str = option("5/min", "Registration requests per client address.")
+
+    def rate(self, name: str) -> Rate | None:
+        """The parsed rate for one limit, or None when limits or this limit are off."""
+        if not self.enabled:
+            return None
+        return Rate.parse(getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration plus the data dir it was loaded from."""
+
+    data_dir: Path
+    server: ServerSection = field(default_factory=ServerSection)
+    database: DatabaseSection = field(default_factory=DatabaseSection)
+    media: MediaSection = field(default_factory=MediaSection)
+    registration: RegistrationSection = field(default_factory=RegistrationSection)
+    passwords: PasswordsSection = field(default_factory=PasswordsSection)
+    auth: AuthSection = field(default_factory=AuthSection)
+    federation: FederationSection = field(default_factory=FederationSection)
+    rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
+
+    def path(self, relative: str) -> Path:
+        """Resolve a configured path against the data dir."""
+        return (self.data_dir / relative).resolve()
+
+    @property
+    def database_path(self) -> Path:
+        return self.path(self.database.path)
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.path(self.server.signing_key_path)
+
+    @property
+    def listen_host(self) -> str:
+        return self.server.listen.rsplit(":", 1)[0].strip("[]")
+
+    @property
+    def listen_port(self) -> int:
+        return int(self.server.listen.rsplit(":", 1)[1])
+
+    @property
+    def tls_enabled(self) -> bool:
+        return bool(self.server.tls_certificate)
+
+    @property
+    def base_url(self) -> str:
+        if self.server.public_baseurl:
+            return self.server.public_baseurl.rstrip("/") + "/"
+        scheme = "https" if self.tls_enabled else "http"
+        return f"{scheme}://{self.server.listen}/"
+
+    @property
+    def access_token_lifetime_ms(self) -> int | None:
+        return parse_duration_ms(self.auth.access_token_lifetime)
+
+
+def sections() -> dict[str, type]:
+    """Section name -> section dataclass, in file order."""
+    hints = get_type_hints(Config)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Config) if f.name != "data_dir"}
+
+
+def section_fields(section_cls: type) -> list[tuple[str, type, Any, str]]:
+    """(key, type, default, doc) for each option of a section."""
+    hints = get_type_hints(section_cls)
+    out = []
+    for f in dataclasses.fields(section_cls):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        out.append((f.name, hints[f.name], default, f.metadata["doc"]))
+    return out
+
+
+def parse_duration_ms(text: str) -> int | None:
+    """Parse "30s", "5m", "2h", "7d" into milliseconds; "off" or "" gives None."""
+    if text in ("off", ""):
+        return None
+    match = re.fullmatch(r"(\d+)(ms|s|m|h|d|w)", text.strip())
+    if not match:
+        raise ValueError(f'expected a duration like "30s", "5m", "1h", "7d", got "{text}"')
+    unit_ms = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000,
+               "w": 7 * 86_400_000}
+    return int(match.group(1)) * unit_ms[match.group(2)]
+
+
+def load_config(data_dir: Path, environ: dict[str, str] | None = None) -> Config:
+    """Read `closedserver.toml` from the data dir, apply env overrides, validate."""
+    environ = dict(os.environ if environ is None else environ)
+    config_path = data_dir / CONFIG_FILE_NAME
+    if not config_path.exists():
+        raise ConfigError(
+            f"no {CONFIG_FILE_NAME} in {data_dir}: create one with "
+            f"`closedserver init --server-name NAME --data-dir {data_dir}`")
+    try:
+        raw = tomllib.loads(config_path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+    return config_from_dict(data_dir, raw, environ)
+
+
+def config_from_dict(data_dir: Path, raw: dict[str, Any],
+                     environ: dict[str, str] | None = None) -> Config:
+    """Build a validated Config from parsed TOML plus `CLOSEDSERVER_*` overrides."""
+    known = sections()
+    for name in raw:
+        if name not in known:
+            raise ConfigError(f"unknown config section [{name}]; known: {', '.join(known)}")
+    values = {name: dict(raw.get(name) or {}) for name in known}
+    _apply_env(values, known, environ or {})
+    built = {}
+    for name, section_cls in known.items():
+        built[name] = _build_section(name, section_cls, values[name])
+    config = Config(data_dir=data_dir.resolve(), **built)
+    _validate(config)
+    return config
+
+
+def _apply_env(values: dict[str, dict[str, Any]], known: dict[str, type],
+               environ: dict[str, str]) -> None:
+    keys = {f"{ENV_PREFIX}{s.upper()}_{key.upper()}": (s, key, typ)
+            for s, cls in known.items() for key, typ, _, _ in section_fields(cls)}
+    for env_name, text in environ.items():
+        if not env_name.startswith(ENV_PREFIX) or env_name in NON_CONFIG_ENV:
+            continue
+        if env_name not in keys:
+            raise ConfigError(f"unknown environment override {env_name}")
+        section, key, typ = keys[env_name]
+        values[section][key] = _parse_env_value(env_name, text, typ)
+
+
+def _parse_env_value(env_name: str, text: str, typ: type) -> Any:
+    if typ is bool:
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{env_name}: expected true or false, got {text!r}")
+    if typ is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(f"{env_name}: expected an integer, got {text!r}") from None
+    return text
+
+
+def _build_section(name: str, section_cls: type, values: dict[str, Any]) -> Any:
+    fields = {key: typ for key, typ, _, _ in section_fields(section_cls)}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigError(f"unknown config key {name}.{key}; known: {', '.join(fields)}")
+        typ = get_origin(fields[key]) or fields[key]
+        ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
+        if not ok:
+            raise ConfigError(f"{name}.{key}: expected {typ.__name__}, got {value!r}")
+    return section_cls(**values)
+
+
+_SERVER_NAME = re.compile(
+    r"^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,255})(?::[0-9]{1,5})?$")
+
+
+def _validate(config: Config) -> None:
+    s = config.server
+    if not _SERVER_NAME.match(s.server_name):
+        raise ConfigError(f"server.server_name: {s.server_name!r} is not a valid server name "
+                          "(a hostname or IP address with an optional :port)")
+    if not re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}", s.listen):
+        raise ConfigError(f"server.listen: expected HOST:PORT, got {s.listen!r}")
+    if bool(s.tls_certificate) != bool(s.tls_private_key):
+        raise ConfigError("server.tls_certificate and server.tls_private_key go together: "
+                          "set both or neither")
+    if s.log_level not in ("debug", "info", "warning", "error"):
+        raise ConfigError(f"server.log_level: expected debug, info, warning or error, "
+                          f"got {s.log_level!r}")
+    if config.federation.enabled:
+        raise ConfigError("federation.enabled: federation is not built yet; "
+                          "set it to false (closedserver serves one closed server for now)")
+    if config.database.synchronous not in ("normal", "full"):
+        raise ConfigError("database.synchronous: expected normal or full")
+    if config.registration.mode not in ("disabled", "token", "open"):
+        raise ConfigError(f"registration.mode: expected disabled, token or open, "
+                          f"got {config.registration.mode!r}")
+    p = config.passwords
+    if p.argon2_memory_kib < 8 * p.argon2_parallelism or p.argon2_time_cost < 1 \
+            or p.argon2_parallelism < 1:
+        raise ConfigError("passwords: argon2 costs too low (memory >= 8 KiB per lane, "
+                          "time >= 1, parallelism >= 1)")
+    _check_parsed("auth.access_token_lifetime", parse_duration_ms,
+                  config.auth.access_token_lifetime)
+    for key, _, _, _ in section_fields(RateLimitsSection):
+        if key != "enabled":
+            _check_parsed(f"rate_limits.{key}", Rate.parse, getattr(config.rate_limits, key))
+
+
+def _check_parsed(key: str, parse: Any, value: str) -> None:
+    try:
+        parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
+
+
+def render_config_file(server_name: str, listen: str) -> str:
+    """The commented TOML written by `closedserver init`: every option at its default."""
+    lines = ["# closedserver configuration. Every option is shown with its default.",
+             "# Environment variables CLOSEDSERVER_<SECTION>_<KEY> override these values.", ""]
+    chosen = {("server", "server_name"): server_name, ("server", "listen"): listen}
+    for name, section_cls in sections().items():
+        lines.append(f"[{name}]")
+        for key, _, default, doc in section_fields(section_cls):
+            lines.append(f"# {doc}")
+            value = chosen.get((name, key), default)
+            prefix = "" if (name, key) in chosen else "# "
+            lines.append(f"{prefix}{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

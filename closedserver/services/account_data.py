@@ -1,0 +1,50 @@
+"""Account data, global and per room (spec module "Client Config")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from closedserver.errors import BadJson, Forbidden, NotFound
+from closedserver.storage.account_data import GLOBAL, AccountDataStore
+from closedserver.storage.database import Database
+
+# Types the server manages itself and clients may not set (spec: "Client Config").
+SERVER_MANAGED_TYPES = {"m.fully_read", "m.push_rules"}
+
+
+class AccountData:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.store = AccountDataStore(db)
+
+    def get(self, requester_id: str, user_id: str, data_type: str,
+            room_id: str = GLOBAL) -> dict[str, Any]:
+        _check_owner(requester_id, user_id, "read")
+        content = self.store.get_account_data(user_id, room_id, data_type)
+        if content is None:
+            raise NotFound(f"No account data of type {data_type!r}")
+        return orjson.loads(content)
+
+    def put(self, requester_id: str, user_id: str, data_type: str, content: Any,
+            room_id: str = GLOBAL) -> int:
+        """Store account data set by a client; returns its stream position."""
+        _check_owner(requester_id, user_id, "set")
+        if data_type in SERVER_MANAGED_TYPES:
+            raise BadJson(f"Cannot set {data_type} through the account data API")
+        return self.put_internal(user_id, data_type, content, room_id)
+
+    def put_internal(self, user_id: str, data_type: str, content: Any,
+                     room_id: str = GLOBAL) -> int:
+        """Store account data for the server's own purposes (no type restriction)."""
+        if not isinstance(content, dict):
+            raise BadJson("Account data content must be a JSON object")
+        with self.db.transaction():
+            return self.store.put_account_data(user_id, room_id, data_type,
+                                               orjson.dumps(content).decode())
+
+
+def _check_owner(requester_id: str, user_id: str, verb: str) -> None:
+    if requester_id != user_id:
+        raise Forbidden(f"Cannot {verb} account data for other users")
