@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from closedserver.clock import now_ms
@@ -262,13 +262,19 @@ class Accounts:
     # devices
 
     def list_devices(self, user_id: str) -> list[Device]:
-        return self.store.list_devices(user_id)
+        return [self._with_last_seen(d) for d in self.store.list_devices(user_id)]
 
     def get_device(self, user_id: str, device_id: str) -> Device:
         device = self.store.get_device(user_id, device_id)
         if device is None:
             raise NotFound(f"No device {device_id} for {user_id}")
-        return device
+        return self._with_last_seen(device)
+
+    def _with_last_seen(self, device: Device) -> Device:
+        pending = self.sessions.pending_last_seen(device.user_id, device.device_id)
+        if pending is None:
+            return device
+        return replace(device, last_seen_ts=pending[0], last_seen_ip=pending[1])
 
     def rename_device(self, user_id: str, device_id: str, display_name: str | None) -> None:
         self.get_device(user_id, device_id)

@@ -117,6 +117,10 @@ class Sessions:
         with self.db.transaction():
             self.store.delete_access_token(token_id)
 
+    def pending_last_seen(self, user_id: str, device_id: str) -> tuple[int, str | None] | None:
+        """The last-seen time and address not yet written to the database, if any."""
+        return self._last_seen.get((user_id, device_id))
+
     def flush_last_seen(self) -> None:
         """Write the batched last-seen times (called by a background task)."""
         if not self._last_seen:

@@ -14,14 +14,9 @@ from closedserver.storage.accounts import Device
 
 
 def device_json(device: Device) -> dict[str, object]:
-    body: dict[str, object] = {"device_id": device.device_id}
-    if device.display_name is not None:
-        body["display_name"] = device.display_name
-    if device.last_seen_ts is not None:
-        body["last_seen_ts"] = device.last_seen_ts
-    if device.last_seen_ip is not None:
-        body["last_seen_ip"] = device.last_seen_ip
-    return body
+    # Optional keys are present as null when unknown: matrix-nio requires every key.
+    return {"device_id": device.device_id, "display_name": device.display_name,
+            "last_seen_ts": device.last_seen_ts, "last_seen_ip": device.last_seen_ip}
 
 
 async def get_devices(request: Request) -> Response:

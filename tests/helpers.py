@@ -1,0 +1,84 @@
+"""Helpers that keep tests short: error assertions, users, authenticated clients."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+
+C3 = "/_matrix/client/v3"
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def assert_matrix_error(resp: httpx.Response, status: int, errcode: str) -> dict[str, Any]:
+    """The response is the Matrix error `errcode` with HTTP `status`; returns the body."""
+    assert resp.status_code == status, f"{resp.status_code} {resp.text}"
+    body = resp.json()
+    assert body.get("errcode") == errcode, body
+    assert isinstance(body.get("error"), str), body
+    return body
+
+
+def unique_name(prefix: str = "user") -> str:
+    return f"{prefix}{next(_counter)}"
+
+
+class UserClient:
+    """An httpx client logged in as one user (raw HTTP, no client library)."""
+
+    def __init__(self, base_url: str, user_id: str, access_token: str, device_id: str,
+                 password: str = PASSWORD) -> None:
+        self.user_id = user_id
+        self.device_id = device_id
+        self.password = password
+        self.access_token = access_token
+        self.http = httpx.Client(base_url=base_url, timeout=30,
+                                 headers={"Authorization": f"Bearer {access_token}"})
+
+    @property
+    def localpart(self) -> str:
+        return self.user_id[1:].split(":", 1)[0]
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.get(_full(path), **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.http.post(_full(path), json={} if json is None else json, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.http.put(_full(path), json={} if json is None else json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.request("DELETE", _full(path), **kwargs)
+
+    def password_auth(self, session: str | None = None) -> dict[str, Any]:
+        auth = {"type": "m.login.password", "password": self.password,
+                "identifier": {"type": "m.id.user", "user": self.user_id}}
+        if session:
+            auth["session"] = session
+        return auth
+
+
+def _full(path: str) -> str:
+    return path if path.startswith("/_matrix") or path.startswith("/.well") else C3 + path
+
+
+def register(base_url: str, localpart: str | None = None, password: str = PASSWORD,
+             **extra: Any) -> UserClient:
+    """Register through open registration (m.login.dummy) and return a logged-in client."""
+    localpart = localpart or unique_name()
+    body = {"username": localpart, "password": password, "auth": {"type": "m.login.dummy"},
+            **extra}
+    resp = httpx.post(f"{base_url}{C3}/register", json=body, timeout=30)
+    assert resp.status_code == 200, resp.text
+    data = resp.json()
+    return UserClient(base_url, data["user_id"], data["access_token"], data["device_id"],
+                      password)
+
+
+def login(base_url: str, user: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
+    body = {"type": "m.login.password", "identifier": {"type": "m.id.user", "user": user},
+            "password": password, **extra}
+    return httpx.post(f"{base_url}{C3}/login", json=body, timeout=30)
