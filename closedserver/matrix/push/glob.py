@@ -23,8 +23,18 @@ from functools import lru_cache
 GlobMatcher = Callable[[str], bool]
 """Takes a lower-cased string, returns whether the glob matches it."""
 
-_NOT_WORD_BEFORE = "(?<![a-z0-9_])"
 _NOT_WORD_AFTER = "(?![a-z0-9_])"
+
+
+def _starting_at_boundary(source: str, length: int) -> str:
+    """`source` (matching `length` characters) preceded by a word boundary.
+
+    The check is a look-behind placed after the piece rather than before it, so the
+    pattern starts with the piece's literal text and `re` can scan for that quickly.
+    """
+    if length == 0:
+        return "(?<![a-z0-9_])" + source
+    return source + "(?<![a-z0-9_]" + ".{" + str(length) + "})"
 
 
 def _pieces(pattern: str) -> list[str]:
@@ -73,11 +83,12 @@ def compile_whole_glob(pattern: str) -> GlobMatcher:
 def compile_word_glob(pattern: str) -> GlobMatcher:
     """A matcher that is true when `pattern` matches a substring of the (lower-cased)
     value that starts and ends at a word boundary."""
-    sources = [_regex_source(piece) for piece in _pieces(pattern)]
+    pieces = _pieces(pattern)
+    sources = [_regex_source(piece) for piece in pieces]
     if len(sources) == 1:
-        only = _compile(_NOT_WORD_BEFORE + sources[0] + _NOT_WORD_AFTER)
+        only = _compile(_starting_at_boundary(sources[0], len(pieces[0])) + _NOT_WORD_AFTER)
         return lambda value: only.search(value) is not None
-    first = _compile(_NOT_WORD_BEFORE + sources[0])
+    first = _compile(_starting_at_boundary(sources[0], len(pieces[0])))
     last = _compile(sources[-1] + _NOT_WORD_AFTER)
     middles = [_compile(source) for source in sources[1:-1]]
 
@@ -100,5 +111,6 @@ def compile_word_glob(pattern: str) -> GlobMatcher:
 def compile_word_literal(text: str) -> GlobMatcher:
     """A matcher for `text` taken literally (no wildcards) at word boundaries, as the
     `contains_display_name` condition needs."""
-    only = _compile(_NOT_WORD_BEFORE + re.escape(text.lower()) + _NOT_WORD_AFTER)
+    lowered = text.lower()
+    only = _compile(_starting_at_boundary(re.escape(lowered), len(lowered)) + _NOT_WORD_AFTER)
     return lambda value: only.search(value) is not None

@@ -5,6 +5,7 @@ a literal dot or backslash inside a property name is escaped with a backslash; a
 escape sequence (`\\x`) is kept as a literal backslash followed by the character.
 """
 
+from functools import lru_cache
 from typing import Any, Final
 
 
@@ -18,8 +19,11 @@ class _Missing:
 MISSING: Final = _Missing()
 
 
+@lru_cache(maxsize=1024)
 def parse_property_path(key: str) -> tuple[str, ...]:
     """Split a dotted key into property names, resolving `\\.` and `\\\\` escapes."""
+    if "\\" not in key:
+        return tuple(key.split("."))
     parts: list[str] = []
     current: list[str] = []
     index = 0
