@@ -46,10 +46,12 @@ class CompiledRuleset:
 
     def rules_for_type(self, event_type: Any) -> tuple[CompiledRule, ...]:
         """The rules that an event of `event_type` could match, in priority order."""
+        if not isinstance(event_type, str):
+            event_type = None  # malformed: only rules that accept any type can match
         cached = self._by_type.get(event_type)
         if cached is not None:
             return cached
-        lowered = event_type.lower() if isinstance(event_type, str) else None
+        lowered = event_type.lower() if event_type is not None else None
         rules = tuple(rule for rule in self.rules
                       if rule.event_type is None or rule.event_type == lowered)
         if len(self._by_type) < _TYPE_INDEX_SIZE:

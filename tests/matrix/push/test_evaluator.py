@@ -174,7 +174,7 @@ def test_event_types_match_case_insensitively():
     assert evaluate({**message(), "type": "M.Room.Message"}) == NOTIFY
 
 
-@pytest.mark.parametrize("event_type", [None, 5, ""])
+@pytest.mark.parametrize("event_type", [None, 5, "", ["m.room.message"], {}])
 def test_events_with_odd_types_do_not_notify(event_type):
     assert evaluate({**message(), "type": event_type}) == []
 
