@@ -41,7 +41,8 @@ async def test_nio_profile(server):
     client = nio.AsyncClient(server.url, user.user_id)
     try:
         await client.login(PASSWORD)
-        assert isinstance(await client.set_displayname("Nio Name"), nio.ProfileSetDisplayNameResponse)
+        resp = await client.set_displayname("Nio Name")
+        assert isinstance(resp, nio.ProfileSetDisplayNameResponse)
         profile = await client.get_profile(user.user_id)
         assert profile.displayname == "Nio Name"
     finally:
