@@ -164,6 +164,10 @@ class Event:
         redacts = source.get("redacts")
         return redacts if isinstance(redacts, str) else None
 
+    def get_pdu_field(self, key: str, default: Any = None) -> Any:
+        """A raw top-level PDU field (for fields without a property). Do not mutate."""
+        return self._pdu.get(key, default)
+
     # -- serialisation ----------------------------------------------------------
     @property
     def canonical_json(self) -> bytes:

@@ -1,5 +1,6 @@
 """ed25519 keys and signed JSON against the appendices' "Cryptographic Test Vectors"."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_verify_round_trip() -> None:
         (lambda s: s | {"signatures": {"domain": {"ed25519:1": "!!"}}}, "not Base64"),
     ],
 )
-def test_verify_failures_say_what_is_wrong(change, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_verify_failures_say_what_is_wrong(change: Callable[[dict], dict], message: str) -> None:
     signed = change(sign_json({"a": "b"}, "domain", KEY))
     with pytest.raises(SignatureError, match=message):
         verify_json_signature(signed, "domain", "ed25519:1", KEY.verify_key)
