@@ -17,7 +17,7 @@ from closedserver.config import (
     load_config,
     render_config_file,
 )
-from closedserver.keyfile import generate_signing_key_file
+from closedserver.matrix.signing import SigningKey, save_signing_key
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
 
@@ -50,7 +50,9 @@ def init(
     for path in (config.database_path, *_sidecars(config.database_path)):
         path.unlink(missing_ok=True)
     config_path.write_text(config_text)
-    key_id = generate_signing_key_file(config.signing_key_path)
+    key = SigningKey.generate()
+    save_signing_key(config.signing_key_path, key)
+    key_id = key.key_id
     database = Database(config.database_path)
     migrate(database)
     database.close()

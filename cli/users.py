@@ -159,7 +159,7 @@ def deactivate(user: UserArg,
     with open_homeserver(data_dir) as hs:
         user_id = hs.accounts.find_user(user).user_id
         confirm(f"Deactivate {user_id} for good?", yes)
-        hs.accounts.deactivate(user_id, erase=erase)
+        hs.deactivation.deactivate(user_id, erase=erase)
     typer.echo(f"deactivated {user_id}")
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
+from closedserver.matrix.ids import is_valid_server_name
+
 CONFIG_FILE_NAME = "closedserver.toml"
 ENV_PREFIX = "CLOSEDSERVER_"
 # Environment variables with our prefix that are not config options.
@@ -271,13 +273,9 @@ def _build_section(name: str, section_cls: type, values: dict[str, Any]) -> Any:
     return section_cls(**values)
 
 
-_SERVER_NAME = re.compile(
-    r"^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,255})(?::[0-9]{1,5})?$")
-
-
 def _validate(config: Config) -> None:
     s = config.server
-    if not _SERVER_NAME.match(s.server_name):
+    if not is_valid_server_name(s.server_name):
         raise ConfigError(f"server.server_name: {s.server_name!r} is not a valid server name "
                           "(a hostname or IP address with an optional :port)")
     if not re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}", s.listen):

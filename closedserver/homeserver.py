@@ -12,18 +12,32 @@ import logging
 from dataclasses import dataclass, field
 
 from closedserver.config import Config
+from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
+from closedserver.services.deactivation import Deactivation
+from closedserver.services.event_cache import EventCache
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
 from closedserver.services.profile import Profiles
 from closedserver.services.ratelimit import RateLimiter
 from closedserver.services.registration import Registration
 from closedserver.services.registration_tokens import RegistrationTokens
+from closedserver.services.room_state import RoomState
+from closedserver.services.rooms.access import RoomAccess
+from closedserver.services.rooms.aliases import Aliases
+from closedserver.services.rooms.client_events import ClientEventSerializer
+from closedserver.services.rooms.creation import RoomCreation
+from closedserver.services.rooms.membership import Membership
+from closedserver.services.rooms.reading import RoomReader
+from closedserver.services.rooms.sending import Sending
+from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.sessions import Sessions
+from closedserver.services.timeline import Timeline
 from closedserver.services.uia import STAGE_PASSWORD, UserInteractiveAuth
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
+from closedserver.storage.rooms import RoomsStore
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +49,7 @@ LAST_SEEN_FLUSH_S = 10.0
 class HomeServer:
     config: Config
     db: Database
+    signing_key: SigningKey
     notifier: Notifier
     sessions: Sessions
     uia: UserInteractiveAuth
@@ -44,6 +59,18 @@ class HomeServer:
     profiles: Profiles
     account_data: AccountData
     login_per_address: RateLimiter
+    events: EventCache
+    room_state: RoomState
+    timeline: Timeline
+    room_access: RoomAccess
+    aliases: Aliases
+    room_creation: RoomCreation
+    membership: Membership
+    sending: Sending
+    visibility: Visibility
+    serializer: ClientEventSerializer
+    room_reader: RoomReader
+    deactivation: Deactivation
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -68,6 +95,8 @@ class HomeServer:
         while True:
             await asyncio.sleep(DATA_VERSION_POLL_S)
             if self.db.changed_elsewhere():
+                self.events.clear()
+                self.room_state.clear()
                 self.notifier.notify_all()
 
     async def _flush_last_seen(self) -> None:
@@ -100,8 +129,24 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     registration = Registration(
         config.registration.mode, accounts, registration_tokens, uia,
         per_address=RateLimiter(rates.rate("registration_per_address")))
+    signing_key = load_signing_keys(config.signing_key_path)[0]
+    events = EventCache(db)
+    room_state = RoomState(db, events)
+    timeline = Timeline(db, events, room_state, notifier, config.server.server_name,
+                        signing_key)
+    access = RoomAccess(events, room_state, RoomsStore(db))
+    aliases = Aliases(access, config.server.server_name)
+    membership = Membership(timeline, access, aliases, accounts)
+    visibility = Visibility(events, room_state)
+    serializer = ClientEventSerializer(events)
     return HomeServer(
-        config=config, db=db, notifier=notifier, sessions=sessions, uia=uia,
-        accounts=accounts, registration=registration, registration_tokens=registration_tokens,
-        profiles=Profiles(db), account_data=AccountData(db),
-        login_per_address=RateLimiter(rates.rate("login_per_address")))
+        config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
+        uia=uia, accounts=accounts, registration=registration,
+        registration_tokens=registration_tokens, profiles=Profiles(db, membership),
+        account_data=AccountData(db),
+        login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
+        room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
+        room_creation=RoomCreation(timeline, accounts, aliases), membership=membership,
+        sending=Sending(timeline, access, aliases), visibility=visibility,
+        serializer=serializer, room_reader=RoomReader(access, visibility, serializer),
+        deactivation=Deactivation(accounts, membership))

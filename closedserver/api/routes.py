@@ -18,8 +18,11 @@ from closedserver.api.client import (
     devices,
     discovery,
     login,
+    membership,
     profile,
     register,
+    room_reading,
+    rooms,
 )
 from closedserver.config import Config
 
@@ -68,6 +71,38 @@ CLIENT_ROUTES = [
           account_data.get_room_account_data),
     route("PUT", f"{C3}/user/{{userId}}/rooms/{{roomId}}/account_data/{{type}}",
           account_data.set_room_account_data),
+    # rooms: creation, sending, state
+    route("POST", f"{C3}/createRoom", rooms.create_room),
+    route("PUT", f"{C3}/rooms/{{roomId}}/send/{{eventType}}/{{txnId}}", rooms.send_message),
+    route("PUT", f"{C3}/rooms/{{roomId}}/state/{{eventType}}", rooms.set_room_state),
+    route("PUT", f"{C3}/rooms/{{roomId}}/state/{{eventType}}/{{stateKey:path}}",
+          rooms.set_room_state),
+    route("PUT", f"{C3}/rooms/{{roomId}}/redact/{{eventId}}/{{txnId}}", rooms.redact_event),
+    # rooms: membership
+    route("POST", f"{C3}/join/{{roomIdOrAlias}}", membership.join_room_by_id_or_alias),
+    route("POST", f"{C3}/rooms/{{roomId}}/join", membership.join_room),
+    route("POST", f"{C3}/rooms/{{roomId}}/invite", membership.invite_user),
+    route("POST", f"{C3}/rooms/{{roomId}}/leave", membership.leave_room),
+    route("POST", f"{C3}/rooms/{{roomId}}/forget", membership.forget_room),
+    route("POST", f"{C3}/rooms/{{roomId}}/kick", membership.kick),
+    route("POST", f"{C3}/rooms/{{roomId}}/ban", membership.ban),
+    route("POST", f"{C3}/rooms/{{roomId}}/unban", membership.unban),
+    route("POST", f"{C3}/knock/{{roomIdOrAlias}}", membership.knock_room),
+    route("GET", f"{C3}/joined_rooms", membership.get_joined_rooms),
+    # rooms: reading
+    route("GET", f"{C3}/rooms/{{roomId}}/state", room_reading.get_room_state),
+    route("GET", f"{C3}/rooms/{{roomId}}/state/{{eventType}}",
+          room_reading.get_room_state_event),
+    route("GET", f"{C3}/rooms/{{roomId}}/state/{{eventType}}/{{stateKey:path}}",
+          room_reading.get_room_state_event),
+    route("GET", f"{C3}/rooms/{{roomId}}/event/{{eventId}}", room_reading.get_one_room_event),
+    route("GET", f"{C3}/rooms/{{roomId}}/members", room_reading.get_members_by_room),
+    route("GET", f"{C3}/rooms/{{roomId}}/joined_members",
+          room_reading.get_joined_members_by_room),
+    route("GET", f"{C3}/rooms/{{roomId}}/messages", room_reading.get_room_events),
+    route("GET", f"{C3}/rooms/{{roomId}}/context/{{eventId}}", room_reading.get_event_context),
+    route("GET", f"{C1}/rooms/{{roomId}}/timestamp_to_event",
+          room_reading.get_event_by_timestamp),
 ]
 
 

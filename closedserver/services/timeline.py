@@ -180,6 +180,7 @@ class Timeline:
         self.store.insert_event(NewEventRow(
             stream_ordering=position, event_id=event.event_id, room_id=room_id,
             type=event.type, state_key=event.state_key, sender=event.sender, depth=event.depth,
+            origin_server_ts=event.origin_server_ts,
             # The state before a create event is empty: give it the group after it.
             state_group=prev_group if prev_group is not None else group_after,  # type: ignore
             replaces_state=replaces_state, relates_to=relation[0], rel_type=relation[1],

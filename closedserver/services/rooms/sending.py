@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from closedserver.errors import BadJson, Forbidden, NotFound
-from closedserver.matrix.content_checks import check_state_content
-from closedserver.matrix.errors import EventFormatError
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
+from closedserver.services.rooms.state_content import check_state_content
 from closedserver.services.sessions import Requester
 from closedserver.services.timeline import EventDraft, Timeline, TxnRef
 
@@ -50,7 +49,7 @@ class Sending:
         self.access.room(room_id)
         if event_type != MEMBER:
             self.access.require_joined(room_id, requester.user_id)
-        _check_content(event_type, content)
+        check_state_content(event_type, content)
         if event_type == "m.room.canonical_alias":
             self.aliases.check_canonical_alias_content(room_id, content)
         current = self.access.state.current_event(room_id, event_type, state_key)
@@ -80,10 +79,3 @@ class Sending:
         if target.event.sender != user_id and not self.access.has_level(
                 room_id, user_id, "redact"):
             raise Forbidden("You need the 'redact' power level to redact others' events")
-
-
-def _check_content(event_type: str, content: dict[str, Any]) -> None:
-    try:
-        check_state_content(event_type, content)
-    except EventFormatError as exc:
-        raise BadJson(str(exc)) from None
