@@ -135,12 +135,17 @@ class EventsStore:
             "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) "
             "VALUES (?, ?, ?, ?, ?)", (user_id, device_id, txn_id, event_id, created_ts))
 
-    def get_txn_of_event(self, event_id: str) -> tuple[str, str, str] | None:
-        """(user_id, device_id, txn_id) that sent an event, if sent with a transaction ID."""
-        row = self.db.conn.execute(
-            "SELECT user_id, device_id, txn_id FROM event_txn_ids WHERE event_id = ?",
-            (event_id,)).fetchone()
-        return (row[0], row[1], row[2]) if row else None
+    def get_txn_ids_of_events(self, user_id: str, device_id: str,
+                              event_ids: Sequence[str]) -> dict[str, str]:
+        """event_id -> txn_id for those of the events this device sent with a txn ID."""
+        found: dict[str, str] = {}
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.conn.execute(
+                f"SELECT event_id, txn_id FROM event_txn_ids WHERE event_id IN ({marks}) "
+                "AND user_id = ? AND device_id = ?", (*chunk, user_id, device_id)))
+        return found
 
     # relations
 

@@ -61,9 +61,16 @@ class ClientEventSerializer:
         extra_ids |= {s.redacted_by for s in stored_events if s.redacted_by}
         extra = self.events.get_many(extra_ids) if extra_ids else {}
         relations = self._aggregations(stored_events, user_id) if aggregations else {}
+        txn_ids: dict[str, str] = {}
+        if user_id is not None and device_id is not None:
+            own = [s.event_id for s in stored_events if s.event.sender == user_id]
+            if own:
+                txn_ids = self.store.get_txn_ids_of_events(user_id, device_id, own)
         out = []
         for stored in stored_events:
-            client = self._one(stored, now, extra, user_id, device_id, with_room_id)
+            client = self._one(stored, now, extra, with_room_id)
+            if stored.event_id in txn_ids:
+                client["unsigned"]["transaction_id"] = txn_ids[stored.event_id]
             if stored.event_id in relations:
                 client["unsigned"]["m.relations"] = relations[stored.event_id]
             if memberships and stored.event_id in memberships:
@@ -75,7 +82,7 @@ class ClientEventSerializer:
         return self.serialize([stored], **kwargs)[0]
 
     def _one(self, stored: StoredEvent, now: int, extra: dict[str, StoredEvent],
-             user_id: str | None, device_id: str | None, with_room_id: bool) -> dict[str, Any]:
+             with_room_id: bool) -> dict[str, Any]:
         event = stored.event
         pdu = event.get_pdu_json() if stored.redacted_by else _shallow_pdu(event)
         client = base_client_event(pdu, event.event_id, event.room_id, with_room_id=with_room_id)
@@ -87,12 +94,7 @@ class ClientEventSerializer:
             unsigned["prev_sender"] = previous.sender
         if stored.redacted_by and stored.redacted_by in extra:
             redaction = extra[stored.redacted_by]
-            unsigned["redacted_because"] = self._one(redaction, now, {}, None, None,
-                                                     with_room_id)
-        if user_id is not None and event.sender == user_id and device_id is not None:
-            txn = self.store.get_txn_of_event(event.event_id)
-            if txn is not None and txn[0] == user_id and txn[1] == device_id:
-                unsigned["transaction_id"] = txn[2]
+            unsigned["redacted_because"] = self._one(redaction, now, {}, with_room_id)
         client["unsigned"] = unsigned
         return client
 
@@ -128,11 +130,11 @@ class ClientEventSerializer:
         relations: dict[str, Any] = {}
         edits = [r for r in kinds.get("m.replace", []) if r[1] == parent.event.sender]
         if edits and edits[-1][0] in loaded:
-            relations["m.replace"] = self._one(loaded[edits[-1][0]], now, {}, None, None, True)
+            relations["m.replace"] = self._one(loaded[edits[-1][0]], now, {}, True)
         thread = kinds.get("m.thread")
         if thread and thread[-1][0] in loaded:
             relations["m.thread"] = {
-                "latest_event": self._one(loaded[thread[-1][0]], now, {}, None, None, True),
+                "latest_event": self._one(loaded[thread[-1][0]], now, {}, True),
                 "count": len(thread),
                 "current_user_participated": user_id is not None and (
                     parent.event.sender == user_id or any(r[1] == user_id for r in thread)),

@@ -168,15 +168,16 @@ class RoomReader:
         """
         found: list[StoredEvent] = []
         cursor = position
+        batch_size = min(max(limit + 1, 20), _SCAN_BATCH)
         while len(found) < limit:
             if backwards:
                 low = bound if bound is not None else 0
                 rows = self.store.list_room_events(room_id, after=low, before=cursor + 1,
-                                                   limit=_SCAN_BATCH, backwards=True)
+                                                   limit=batch_size, backwards=True)
             else:
                 high = bound + 1 if bound is not None else 1 << 62
                 rows = self.store.list_room_events(room_id, after=cursor, before=high,
-                                                   limit=_SCAN_BATCH, backwards=False)
+                                                   limit=batch_size, backwards=False)
             if not rows:
                 return found, cursor, True
             batch = [self.events.from_row(r) for r in rows]
@@ -188,7 +189,7 @@ class RoomReader:
                     found.append(stored)
                     if len(found) == limit:
                         break
-            if len(rows) < _SCAN_BATCH and len(found) < limit:
+            if len(rows) < batch_size and len(found) < limit:
                 return found, cursor, True
         return found, cursor, False
 

@@ -33,10 +33,19 @@ class Visibility:
         visible: list[StoredEvent] = []
         memberships: dict[str, str] = {}
         joined_until: dict[str, int] = {}
+        # Events sharing a state group share the state they are judged by.
+        by_group: dict[int, tuple[str, str]] = {}
         for stored in stored_events:
-            state_ids = self.state.state_ids_at_group(stored.state_group)
-            membership = self._membership_at(user_id, stored, state_ids)
-            visibility = self._visibility_at(state_ids)
+            judged = by_group.get(stored.state_group)
+            own_member_event = stored.event.type == "m.room.member" and \
+                stored.event.state_key == user_id
+            if judged is None or own_member_event:
+                state_ids = self.state.state_ids_at_group(stored.state_group)
+                judged = (self._membership_at(user_id, stored, state_ids),
+                          self._visibility_at(state_ids))
+                if not own_member_event:
+                    by_group[stored.state_group] = judged
+            membership, visibility = judged
             if self._allowed(user_id, stored, membership, visibility, joined_until):
                 visible.append(stored)
                 memberships[stored.event_id] = membership
