@@ -15,6 +15,7 @@ from starlette.routing import Route
 from closedserver.api.client import (
     account,
     account_data,
+    admin,
     devices,
     discovery,
     login,
@@ -53,6 +54,12 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/account/whoami", account.whoami),
     route("POST", f"{C3}/account/password", account.change_password),
     route("POST", f"{C3}/account/deactivate", account.deactivate),
+    # server admin (spec: admin.yaml)
+    route("GET", f"{C3}/admin/whois/{{userId}}", admin.get_who_is),
+    route("GET", f"{C1}/admin/lock/{{userId}}", admin.get_admin_lock_user),
+    route("PUT", f"{C1}/admin/lock/{{userId}}", admin.set_admin_lock_user),
+    route("GET", f"{C1}/admin/suspend/{{userId}}", admin.get_admin_suspend_user),
+    route("PUT", f"{C1}/admin/suspend/{{userId}}", admin.set_admin_suspend_user),
     # devices
     route("GET", f"{C3}/devices", devices.get_devices),
     route("GET", f"{C3}/devices/{{deviceId}}", devices.get_device),

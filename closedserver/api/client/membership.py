@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from closedserver.api.auth import authenticate, homeserver
+from closedserver.api.auth import authenticate, homeserver, require_not_suspended
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
 
@@ -14,6 +14,7 @@ from closedserver.api.responses import empty_response, json_response
 async def join_room_by_id_or_alias(request: Request) -> Response:
     """POST /_matrix/client/v3/join/{roomIdOrAlias}"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     room_id = homeserver(request).membership.join(
         requester.user_id, request.path_params["roomIdOrAlias"], reason=body.str("reason"))
@@ -23,6 +24,7 @@ async def join_room_by_id_or_alias(request: Request) -> Response:
 async def join_room(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/join"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     room_id = homeserver(request).membership.join(
         requester.user_id, request.path_params["roomId"], reason=body.str("reason"))
@@ -32,6 +34,7 @@ async def join_room(request: Request) -> Response:
 async def invite_user(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/invite"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     homeserver(request).membership.invite(
         requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
@@ -58,6 +61,7 @@ async def forget_room(request: Request) -> Response:
 async def kick(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/kick"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     homeserver(request).membership.kick(
         requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
@@ -68,6 +72,7 @@ async def kick(request: Request) -> Response:
 async def ban(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/ban"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     homeserver(request).membership.ban(
         requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
@@ -78,6 +83,7 @@ async def ban(request: Request) -> Response:
 async def unban(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/unban"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     homeserver(request).membership.unban(
         requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
@@ -88,6 +94,7 @@ async def unban(request: Request) -> Response:
 async def knock_room(request: Request) -> Response:
     """POST /_matrix/client/v3/knock/{roomIdOrAlias}"""
     requester = authenticate(request)
+    require_not_suspended(requester)
     body = await json_object(request)
     room_id = homeserver(request).membership.knock(
         requester.user_id, request.path_params["roomIdOrAlias"], reason=body.str("reason"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from closedserver.errors import BadJson, Forbidden, NotFound
+from closedserver.errors import BadJson, Forbidden, NotFound, UserSuspended
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
 from closedserver.services.rooms.state_content import check_state_content
@@ -37,9 +37,10 @@ class Sending:
             target = content.get("redacts")
             if not isinstance(target, str):
                 raise BadJson("m.room.redaction needs content.redacts")
-            self._check_may_redact(requester.user_id, room_id, target)
+            self._check_may_redact(requester, room_id, target)
             draft = EventDraft(requester.user_id, event_type, content, redacts=target)
         else:
+            _require_not_suspended(requester)
             draft = EventDraft(requester.user_id, event_type, content)
         return self.timeline.append(room_id, draft, txn=txn).event_id
 
@@ -66,16 +67,24 @@ class Sending:
         if earlier is not None:
             return earlier
         self.access.require_joined(room_id, requester.user_id)
-        self._check_may_redact(requester.user_id, room_id, event_id)
+        self._check_may_redact(requester, room_id, event_id)
         content: dict[str, Any] = {"reason": reason} if reason is not None else {}
         draft = EventDraft(requester.user_id, "m.room.redaction", content, redacts=event_id)
         return self.timeline.append(room_id, draft, txn=txn).event_id
 
-    def _check_may_redact(self, user_id: str, room_id: str, event_id: str) -> None:
-        """Spec (redactions, v3+ rooms): own events, or others' with the redact level."""
+    def _check_may_redact(self, requester: Requester, room_id: str, event_id: str) -> None:
+        """Spec (redactions, v3+ rooms): own events, or others' with the redact level
+        (and not while suspended)."""
         target = self.timeline.events.get(event_id)
         if target is None or target.room_id != room_id:
             raise NotFound(f"Event {event_id} not found in this room")
-        if target.event.sender != user_id and not self.access.has_level(
-                room_id, user_id, "redact"):
+        if target.event.sender == requester.user_id:
+            return
+        _require_not_suspended(requester)
+        if not self.access.has_level(room_id, requester.user_id, "redact"):
             raise Forbidden("You need the 'redact' power level to redact others' events")
+
+
+def _require_not_suspended(requester: Requester) -> None:
+    if requester.suspended:
+        raise UserSuspended("You cannot do this while your account is suspended")
