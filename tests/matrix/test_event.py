@@ -4,6 +4,8 @@
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from closedserver.matrix.errors import EventFormatError, EventTooLargeError
 from closedserver.matrix.event import Event, event_from_pdu
@@ -138,3 +140,32 @@ def test_events_from_trusted_storage_need_no_recomputation() -> None:
     loaded = Event(event.get_pdu_json(), ROOM_V12, event.event_id)
     assert loaded.room_id == event.room_id
     assert loaded.canonical_json == event.canonical_json
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+PDU_KEYS = [
+    "type", "sender", "origin_server_ts", "depth", "content", "hashes", "signatures",
+    "auth_events", "prev_events", "room_id", "state_key", "unsigned", "redacts",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rv", VERSIONS)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.dictionaries(st.sampled_from(PDU_KEYS), JSON_VALUES, min_size=1, max_size=3))
+def test_any_malformed_pdu_is_an_event_format_error(
+    rv: RoomVersion, changes: dict[str, Any]
+) -> None:
+    pdu = VALID_PDUS.setdefault(rv.identifier, received(rv)) | changes
+    try:
+        event = event_from_pdu(pdu, rv)
+    except EventFormatError:
+        return
+    assert event.event_id.startswith("$")
+
+
+VALID_PDUS: dict[str, dict[str, Any]] = {}
