@@ -19,7 +19,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from closedserver.matrix.canonical_json import check_canonical_json, encode_checked
+from closedserver.matrix.canonical_json import (
+    MAX_SAFE_INTEGER,
+    MIN_SAFE_INTEGER,
+    check_canonical_json,
+    encode_checked,
+)
 from closedserver.matrix.errors import CanonicalJsonError, EventFormatError
 from closedserver.matrix.event import Event
 from closedserver.matrix.event_format import check_size_limits
@@ -63,14 +68,13 @@ def build_event(
         auth_event_ids=auth_event_ids, depth=depth, origin_server_ts=origin_server_ts,
         redacts=redacts,
     )  # fmt: skip
-    try:
-        check_canonical_json(pdu)
-        if unsigned is not None:
-            check_canonical_json(unsigned)
-    except CanonicalJsonError as exc:
-        raise EventFormatError(f"not canonical JSON: {exc}") from exc
+    _check_canonical_parts(pdu, unsigned)
 
-    content_hash = hashlib.sha256(encode_checked(content_hash_input(pdu))).digest()
+    try:
+        content_json = encode_checked(content_hash_input(pdu))
+    except CanonicalJsonError as exc:  # e.g. a lone surrogate in a string
+        raise EventFormatError(f"not canonical JSON: {exc}") from exc
+    content_hash = hashlib.sha256(content_json).digest()
     pdu["hashes"] = {"sha256": encode_base64(content_hash)}
     signed_bytes = encode_checked(reference_hash_input(room_version, pdu))
     signature = encode_base64(signing_key.sign(signed_bytes))
@@ -82,6 +86,26 @@ def build_event(
     pdu_json = encode_checked(pdu)
     check_size_limits(pdu, event_id, pdu_json)
     return Event(pdu, room_version, event_id, canonical_json=pdu_json)
+
+
+def _check_canonical_parts(pdu: dict[str, Any], unsigned: Mapping[str, Any] | None) -> None:
+    """Canonical JSON checks without walking the whole PDU: the caller's content and
+    unsigned in full, the fields we assembled by type."""
+    try:
+        check_canonical_json(pdu["content"])
+        if unsigned is not None:
+            check_canonical_json(unsigned)
+    except CanonicalJsonError as exc:
+        raise EventFormatError(f"not canonical JSON: {exc}") from exc
+    for key in ("sender", "type", "room_id", "state_key", "redacts"):
+        if key in pdu and type(pdu[key]) is not str:
+            raise EventFormatError(f"'{key}' must be a string")
+    for key in ("depth", "origin_server_ts"):
+        if type(pdu[key]) is not int or not MIN_SAFE_INTEGER <= pdu[key] <= MAX_SAFE_INTEGER:
+            raise EventFormatError(f"'{key}' must be an integer in the canonical JSON range")
+    for key in ("prev_events", "auth_events"):
+        if any(type(event_id) is not str for event_id in pdu[key]):
+            raise EventFormatError(f"'{key}' must be a list of event IDs")
 
 
 def _assemble_pdu(

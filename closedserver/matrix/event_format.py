@@ -111,10 +111,14 @@ def check_size_limits(pdu: Mapping[str, Any], event_id: str, pdu_json: bytes) ->
     255-byte limits on sender, room_id, state_key, type and event_id."""
     if len(pdu_json) > MAX_PDU_BYTES:
         raise EventTooLargeError(f"event is {len(pdu_json)} bytes; the limit is {MAX_PDU_BYTES}")
-    fields = {"event_id": event_id}
+    _check_id_length("event_id", event_id)
     for key in ("sender", "room_id", "state_key", "type"):
-        if key in pdu:
-            fields[key] = pdu[key]
-    for key, value in fields.items():
-        if isinstance(value, str) and len(value.encode("utf-8")) > MAX_ID_BYTES:
-            raise EventTooLargeError(f"'{key}' is longer than {MAX_ID_BYTES} bytes")
+        value = pdu.get(key)
+        if isinstance(value, str):
+            _check_id_length(key, value)
+
+
+def _check_id_length(key: str, value: str) -> None:
+    # UTF-8 takes at most 4 bytes per character: short strings need no encoding.
+    if len(value) > MAX_ID_BYTES // 4 and len(value.encode("utf-8")) > MAX_ID_BYTES:
+        raise EventTooLargeError(f"'{key}' is longer than {MAX_ID_BYTES} bytes")

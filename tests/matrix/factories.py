@@ -50,7 +50,7 @@ class RoomBuilder:
         self.events: dict[str, Event] = {}
         self.state: dict[StateKey, Event] = {}
         self.last_event: Event | None = None
-        self._clock = 1_000_000
+        self._clock = itertools.count(1_000_001)  # shared with forks: timestamps stay unique
         content = {"room_version": room_version.identifier}
         if room_version.create_event_requires_creator:
             content["creator"] = creator
@@ -60,6 +60,18 @@ class RoomBuilder:
     @property
     def room_id(self) -> str:
         return self.create_event.room_id
+
+    def fork(self) -> "RoomBuilder":
+        """A branch of the DAG from the current event: same event store, own state."""
+        branch = copy.copy(self)
+        branch.state = dict(self.state)
+        return branch
+
+    def state_ids(self) -> dict[StateKey, str]:
+        return {key: event.event_id for key, event in self.state.items()}
+
+    def get_event(self, event_id: str) -> Event | None:
+        return self.events.get(event_id)
 
     # -- building ----------------------------------------------------------------
     def build(
@@ -82,7 +94,6 @@ class RoomBuilder:
         if prev_events is None:
             prev_events = [self.last_event.event_id] if self.last_event else []
         depth = max((self.events[p].depth for p in prev_events), default=0) + 1
-        self._clock += 1
         hash_room_id = is_create and self.room_version.room_id_is_create_event_hash
         return build_event(
             self.room_version, server_name=get_server_name(sender),
@@ -90,7 +101,7 @@ class RoomBuilder:
             event_type=event_type, content=content, state_key=state_key,
             room_id=None if hash_room_id else self._room_id_for_new_event(sender, is_create),
             prev_event_ids=prev_events, auth_event_ids=auth_events, depth=depth,
-            origin_server_ts=self._clock, redacts=redacts,
+            origin_server_ts=next(self._clock), redacts=redacts,
         )  # fmt: skip
 
     def _room_id_for_new_event(self, sender: str, is_create: bool) -> str:

@@ -4,7 +4,9 @@ power levels in test_auth_power_levels.py, the auth events list in test_auth_eve
 
 import pytest
 
-from closedserver.matrix.room_versions import RoomVersion
+from closedserver.matrix.auth_rules import redaction_applies
+from closedserver.matrix.event import Event
+from closedserver.matrix.room_versions import KNOWN_ROOM_VERSIONS, RoomVersion
 from tests.matrix.auth_cases import AuthCase, Case, CaseTable, run_case
 from tests.matrix.factories import ALICE, BOB, CAROL, DAVE, EVE, RoomBuilder, standard_room
 
@@ -218,3 +220,25 @@ def redaction_below_the_events_level_for_redactions(rv: RoomVersion) -> Case:
 @pytest.mark.parametrize(("auth_case", "room_version"), cases.parameters())
 def test_auth_rules(auth_case: AuthCase, room_version: RoomVersion) -> None:
     run_case(auth_case, room_version)
+
+
+# -- handling redactions: is an accepted redaction applied? ------------------------------
+@pytest.mark.parametrize("version", ["10", "11", "12"])
+def test_redactions_apply_with_the_redact_level_or_from_the_same_server(version: str) -> None:
+    rv = KNOWN_ROOM_VERSIONS[version]
+    room = standard_room(rv)
+    room.send_member(EVE, "join")
+    by_carol = room.add(room.build_message(CAROL))
+    by_eve = room.add(room.build_message(EVE))
+    power_levels = room.state[("m.room.power_levels", "")].content
+
+    def applies(sender: str, target: Event) -> bool:
+        redaction = room.build(sender, "m.room.redaction", {}, redacts=target.event_id)
+        return redaction_applies(redaction, target, power_levels, room.create_event)
+
+    assert applies(BOB, by_eve)  # the redact level (50)
+    assert applies(DAVE, by_carol)  # same server as the original sender
+    assert not applies(EVE, by_carol)  # neither
+    assert applies(EVE, by_eve)
+    redaction = room.build(BOB, "m.room.redaction", {}, redacts=by_carol.event_id)
+    assert not redaction_applies(redaction, by_eve, power_levels, room.create_event)

@@ -112,7 +112,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(JSON_VALUES)
 def test_identical_to_the_canonicaljson_package(value: object) -> None:
     try:

@@ -10,6 +10,7 @@ from closedserver.matrix.auth_rules.power_levels import (
     get_user_power_level,
     room_creators,
 )
+from closedserver.matrix.auth_rules.redactions import redaction_applies
 from closedserver.matrix.auth_rules.rules import check_auth_rules, check_event_auth
 from closedserver.matrix.auth_rules.selection import (
     auth_state_from_events,
@@ -30,6 +31,7 @@ __all__ = [
     "get_notification_power_level",
     "get_required_power_level",
     "get_user_power_level",
+    "redaction_applies",
     "room_creators",
     "select_auth_event_ids",
 ]

@@ -1,40 +1,44 @@
 """What the authorization rules look up about the state an event is checked against."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from closedserver.matrix.auth_rules.power_levels import (
     PowerLevel,
     get_named_power_level,
-    get_user_power_level,
     room_creators,
+    user_power_level,
 )
 from closedserver.matrix.auth_rules.selection import JOIN_RULES, MEMBER, POWER_LEVELS
 from closedserver.matrix.event import Event, StateKey
 from closedserver.matrix.room_versions import RoomVersion
 
 
-@dataclass(frozen=True, slots=True)
 class AuthContext:
-    room_version: RoomVersion
-    event: Event
-    state: Mapping[StateKey, Event]
-    create_event: Event
+    """The event being checked and the state it is checked against, with the power
+    levels content and the room's creators looked up once."""
 
-    @property
-    def power_levels(self) -> Mapping[str, Any] | None:
-        power_levels_event = self.state.get((POWER_LEVELS, ""))
-        return power_levels_event.content if power_levels_event is not None else None
+    __slots__ = ("create_event", "creators", "event", "power_levels", "room_version", "state")
 
-    @property
-    def creators(self) -> frozenset[str]:
-        return room_creators(self.room_version, self.create_event)
+    def __init__(
+        self,
+        room_version: RoomVersion,
+        event: Event,
+        state: Mapping[StateKey, Event],
+        create_event: Event,
+    ) -> None:
+        self.room_version = room_version
+        self.event = event
+        self.state = state
+        self.create_event = create_event
+        power_levels_event = state.get((POWER_LEVELS, ""))
+        self.power_levels: Mapping[str, Any] | None = (
+            power_levels_event.content if power_levels_event is not None else None
+        )
+        self.creators = room_creators(room_version, create_event)
 
     def level_of(self, user_id: str) -> PowerLevel:
-        return get_user_power_level(
-            user_id, self.power_levels, self.create_event, self.room_version
-        )
+        return user_power_level(user_id, self.power_levels, self.creators, self.room_version)
 
     def named_level(self, name: str) -> int:
         return get_named_power_level(name, self.power_levels)

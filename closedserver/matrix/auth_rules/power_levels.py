@@ -51,6 +51,16 @@ def get_user_power_level(
     """A user's power level. `power_levels_content` is None when the room has no
     m.room.power_levels event: creators then have 100 (v10/v11), others 0."""
     creators = room_creators(room_version, create_event)
+    return user_power_level(user_id, power_levels_content, creators, room_version)
+
+
+def user_power_level(
+    user_id: str,
+    power_levels_content: Mapping[str, Any] | None,
+    creators: frozenset[str],
+    room_version: RoomVersion,
+) -> PowerLevel:
+    """`get_user_power_level` with the room's creators already known."""
     if room_version.creators_have_infinite_power and user_id in creators:
         return CREATOR_POWER_LEVEL
     if power_levels_content is None:

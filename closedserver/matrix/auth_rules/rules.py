@@ -91,9 +91,10 @@ def _check_create_event(room_version: RoomVersion, event: Event) -> None:
         # 1.2: the room ID's domain is the sender's.
         fail(room_version, "1.2", topic, "room_id's domain does not match the sender's")
     # 1.3: content.room_version, if present, must be a version we know.
-    if "room_version" in event.content and event.content["room_version"] not in KNOWN_ROOM_VERSIONS:
-        fail(room_version, "1.3", topic,
-             f"unknown room version {event.content['room_version']!r}")
+    if "room_version" in event.content:
+        version = event.content["room_version"]
+        if not isinstance(version, str) or version not in KNOWN_ROOM_VERSIONS:
+            fail(room_version, "1.3", topic, f"unknown room version {version!r}")
     # 1.4 (v10): content.creator is required.
     if room_version.create_event_requires_creator and "creator" not in event.content:
         fail(room_version, "1.4", topic, "content has no 'creator'")
