@@ -26,6 +26,7 @@ from closedserver.errors import BadJson, Forbidden, NotFound, TooLarge
 from closedserver.matrix.auth_rules import auth_types_for_event, check_auth_rules
 from closedserver.matrix.builder import build_event
 from closedserver.matrix.canonical_json import encode_canonical_json
+from closedserver.matrix.content_checks import check_event_content
 from closedserver.matrix.errors import AuthError, EventFormatError, EventTooLargeError
 from closedserver.matrix.event import Event
 from closedserver.matrix.redaction import redact_pdu
@@ -150,7 +151,9 @@ class Timeline:
     def _build(self, version: RoomVersion, room_id: str | None, draft: EventDraft, *,
                prev_event_ids: list[str], auth_event_ids: list[str], depth: int,
                origin_server_ts: int) -> Event:
+        """Build a local event; its m.room.* content must match the spec's schema."""
         try:
+            check_event_content(draft.type, draft.content, draft.state_key)
             return build_event(
                 version, server_name=self.server_name, signing_key=self.signing_key,
                 sender=draft.sender, event_type=draft.type, content=draft.content,

@@ -27,7 +27,6 @@ from closedserver.matrix.room_versions import (
 from closedserver.randomness import random_string
 from closedserver.services.accounts import Accounts
 from closedserver.services.rooms.aliases import Aliases
-from closedserver.services.rooms.state_content import check_state_content
 from closedserver.services.timeline import EventDraft, Timeline
 
 log = logging.getLogger(__name__)
@@ -95,7 +94,6 @@ class RoomCreation:
                        {"history_visibility": history}, "")
             self._send(room_id, creator, "m.room.guest_access", {"guest_access": guests}, "")
             for event in initial_state:
-                check_state_content(event["type"], event["content"])
                 self._send(room_id, creator, event["type"], event["content"],
                            event.get("state_key", ""))
             if request.name is not None:

@@ -12,7 +12,6 @@ from typing import Any
 from closedserver.errors import BadJson, Forbidden, NotFound, UserSuspended
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
-from closedserver.services.rooms.state_content import check_state_content
 from closedserver.services.sessions import Requester
 from closedserver.services.timeline import EventDraft, Timeline, TxnRef
 
@@ -50,7 +49,6 @@ class Sending:
         self.access.room(room_id)
         if event_type != MEMBER:
             self.access.require_joined(room_id, requester.user_id)
-        check_state_content(event_type, content)
         if event_type == "m.room.canonical_alias":
             self.aliases.check_canonical_alias_content(room_id, content)
         current = self.access.state.current_event(room_id, event_type, state_key)
