@@ -88,6 +88,9 @@ def test_history_visibility_for_a_late_joiner(alice, bob, visibility, sees_befor
     expected = {True: ["before invite", "after invite", "after join"],
                 False: ["after join"], "after invite": ["after invite", "after join"]}
     assert seen == expected[sees_before_join]
+    chunk = room_messages(bob, room_id, dir="f", limit=100)["chunk"]
+    last = [e for e in chunk if e["type"] == "m.room.message"][-1]
+    assert last["unsigned"]["membership"] == "join"
 
 
 def test_former_member_sees_history_only_until_leaving(alice, bob):

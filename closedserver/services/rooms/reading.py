@@ -94,8 +94,9 @@ class RoomReader:
 
     def get_event(self, requester: Requester, room_id: str, event_id: str) -> dict[str, Any]:
         stored = self.visible_event(requester.user_id, room_id, event_id)
-        return self.serializer.serialize_one(stored, user_id=requester.user_id,
-                                             device_id=requester.device_id)
+        return self.serializer.serialize_one(
+            stored, user_id=requester.user_id, device_id=requester.device_id,
+            memberships=self._memberships_at(requester.user_id, [stored]))
 
     def visible_event(self, user_id: str, room_id: str, event_id: str) -> StoredEvent:
         self.access.room(room_id)
@@ -153,7 +154,9 @@ class RoomReader:
         found, end_position, exhausted = self._scan(
             requester.user_id, room_id, position, bound, backwards, limit, event_filter)
         chunk = self.serializer.serialize(found, user_id=requester.user_id,
-                                          device_id=requester.device_id)
+                                          device_id=requester.device_id,
+                                          memberships=self._memberships_at(requester.user_id,
+                                                                           found))
         state = self._lazy_members(requester.user_id, found, event_filter)
         end = None if exhausted else make_token(end_position)
         return Page(chunk, make_token(position), end, state)
@@ -193,6 +196,10 @@ class RoomReader:
                 return found, cursor, True
         return found, cursor, False
 
+    def _memberships_at(self, user_id: str, events: Sequence[StoredEvent]) -> dict[str, str]:
+        """The requester's membership at each event (spec: `unsigned.membership`)."""
+        return self.visibility.filter_events(user_id, events)[1]
+
     def _lazy_members(self, user_id: str, events: Sequence[StoredEvent],
                       event_filter: RoomEventFilter) -> list[dict[str, Any]]:
         if not event_filter.lazy_load_members or not events:
@@ -231,7 +238,9 @@ class RoomReader:
                                       None, True, before_n, event_filter)
         after, end, _ = self._scan(requester.user_id, room_id, stored.stream_ordering, None,
                                    False, after_n, event_filter)
-        user = {"user_id": requester.user_id, "device_id": requester.device_id}
+        user = {"user_id": requester.user_id, "device_id": requester.device_id,
+                "memberships": self._memberships_at(requester.user_id,
+                                                    [*before, stored, *after])}
         last = after[-1] if after else stored
         state_ids = self.access.state.state_ids_after(last)
         if event_filter.lazy_load_members:
