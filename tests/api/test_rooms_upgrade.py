@@ -140,3 +140,14 @@ def test_upgrade_errors(alice, bob):
     # Nothing was changed by the refused attempts.
     assert_matrix_error(alice.get(f"/rooms/{room_id}/state/m.room.tombstone/"), 404,
                         "M_NOT_FOUND")
+
+
+def test_initial_state_replaces_the_preset_events_instead_of_following_them(alice):
+    # Upgrades create rooms whose initial_state carries the old join rules; the preset's
+    # own m.room.join_rules must not be sent first (a redundant, briefly wrong event).
+    room_id = create_room(alice, preset="private_chat", initial_state=[
+        {"type": "m.room.join_rules", "content": {"join_rule": "knock"}}])
+    events = alice.get(f"/rooms/{room_id}/messages", params={"limit": 50}).json()["chunk"]
+    join_rules = [e["content"] for e in events if e["type"] == "m.room.join_rules"]
+    assert join_rules == [{"join_rule": "knock"}]
+    assert [e["type"] for e in events].count("m.room.history_visibility") == 1
