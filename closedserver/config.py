@@ -124,6 +124,13 @@ class RateLimitsSection:
 
 
 @dataclass(frozen=True)
+class UserDirectorySection:
+    search_all_users: bool = option(True, "User directory search finds every active local "
+                                    "user. `false`: only users who share a room with the "
+                                    "searcher or are in public or world-readable rooms.")
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration plus the data dir it was loaded from."""
 
@@ -136,6 +143,7 @@ class Config:
     auth: AuthSection = field(default_factory=AuthSection)
     federation: FederationSection = field(default_factory=FederationSection)
     rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
+    user_directory: UserDirectorySection = field(default_factory=UserDirectorySection)
 
     def path(self, relative: str) -> Path:
         """Resolve a configured path against the data dir."""

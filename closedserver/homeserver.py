@@ -28,16 +28,28 @@ from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
 from closedserver.services.rooms.client_events import ClientEventSerializer
 from closedserver.services.rooms.creation import RoomCreation
+from closedserver.services.rooms.directory import RoomDirectory
+from closedserver.services.rooms.hierarchy import SpaceHierarchy
 from closedserver.services.rooms.membership import Membership
+from closedserver.services.rooms.public_rooms import PublicRooms
 from closedserver.services.rooms.reading import RoomReader
+from closedserver.services.rooms.relations import Relations
+from closedserver.services.rooms.reports import Reports
 from closedserver.services.rooms.sending import Sending
+from closedserver.services.rooms.summaries import RoomSummaries
+from closedserver.services.rooms.threads import Threads
+from closedserver.services.rooms.upgrade import RoomUpgrades
+from closedserver.services.rooms.user_directory import UserDirectory
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.sessions import Sessions
 from closedserver.services.timeline import Timeline
 from closedserver.services.uia import STAGE_PASSWORD, UserInteractiveAuth
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
+from closedserver.storage.relations import RelationsStore
+from closedserver.storage.room_directory import RoomDirectoryStore
 from closedserver.storage.rooms import RoomsStore
+from closedserver.storage.user_directory import UserDirectoryStore
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +83,14 @@ class HomeServer:
     serializer: ClientEventSerializer
     room_reader: RoomReader
     deactivation: Deactivation
+    room_directory: RoomDirectory
+    public_rooms: PublicRooms
+    user_directory: UserDirectory
+    relations: Relations
+    threads: Threads
+    space_hierarchy: SpaceHierarchy
+    room_upgrades: RoomUpgrades
+    reports: Reports
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -139,6 +159,11 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     membership = Membership(timeline, access, aliases, accounts)
     visibility = Visibility(events, room_state)
     serializer = ClientEventSerializer(events)
+    room_creation = RoomCreation(timeline, accounts, aliases)
+    room_reader = RoomReader(access, visibility, serializer)
+    directory_store = RoomDirectoryStore(db)
+    summaries = RoomSummaries(access, events, directory_store)
+    relations_store = RelationsStore(db)
     return HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
@@ -146,7 +171,17 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         account_data=AccountData(db),
         login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
         room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
-        room_creation=RoomCreation(timeline, accounts, aliases), membership=membership,
+        room_creation=room_creation, membership=membership,
         sending=Sending(timeline, access, aliases), visibility=visibility,
-        serializer=serializer, room_reader=RoomReader(access, visibility, serializer),
-        deactivation=Deactivation(accounts, membership))
+        serializer=serializer, room_reader=room_reader,
+        deactivation=Deactivation(accounts, membership),
+        room_directory=RoomDirectory(timeline, access, aliases),
+        public_rooms=PublicRooms(summaries, config.server.server_name),
+        user_directory=UserDirectory(
+            UserDirectoryStore(db), events, room_state,
+            search_all_users=config.user_directory.search_all_users),
+        relations=Relations(room_reader, relations_store),
+        threads=Threads(room_reader, relations_store),
+        space_hierarchy=SpaceHierarchy(summaries, membership),
+        room_upgrades=RoomUpgrades(timeline, access, room_creation, directory_store),
+        reports=Reports(room_reader, accounts))

@@ -17,13 +17,19 @@ from closedserver.api.client import (
     account_data,
     admin,
     devices,
+    directory,
     discovery,
     login,
     membership,
     profile,
     register,
+    relations,
+    reports,
     room_reading,
+    room_upgrades,
     rooms,
+    spaces,
+    user_directory,
 )
 from closedserver.config import Config
 
@@ -110,6 +116,32 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/rooms/{{roomId}}/context/{{eventId}}", room_reading.get_event_context),
     route("GET", f"{C1}/rooms/{{roomId}}/timestamp_to_event",
           room_reading.get_event_by_timestamp),
+    # rooms: relations, threads, spaces
+    route("GET", f"{C1}/rooms/{{roomId}}/relations/{{eventId}}", relations.get_relating_events),
+    route("GET", f"{C1}/rooms/{{roomId}}/relations/{{eventId}}/{{relType}}",
+          relations.get_relating_events),
+    route("GET", f"{C1}/rooms/{{roomId}}/relations/{{eventId}}/{{relType}}/{{eventType}}",
+          relations.get_relating_events),
+    route("GET", f"{C1}/rooms/{{roomId}}/threads", relations.get_thread_roots),
+    route("GET", f"{C1}/rooms/{{roomId}}/hierarchy", spaces.get_space_hierarchy),
+    route("GET", f"{C1}/room_summary/{{roomIdOrAlias}}", spaces.get_room_summary),
+    # rooms: upgrades and reports
+    route("POST", f"{C3}/rooms/{{roomId}}/upgrade", room_upgrades.upgrade_room),
+    route("POST", f"{C3}/rooms/{{roomId}}/report", reports.report_room),
+    route("POST", f"{C3}/rooms/{{roomId}}/report/{{eventId}}", reports.report_event),
+    route("POST", f"{C3}/users/{{userId}}/report", reports.report_user),
+    # directory: aliases, published rooms, users
+    route("GET", f"{C3}/directory/room/{{roomAlias}}", directory.get_room_id_by_alias),
+    route("PUT", f"{C3}/directory/room/{{roomAlias}}", directory.set_room_alias),
+    route("DELETE", f"{C3}/directory/room/{{roomAlias}}", directory.delete_room_alias),
+    route("GET", f"{C3}/rooms/{{roomId}}/aliases", directory.get_local_aliases),
+    route("GET", f"{C3}/directory/list/room/{{roomId}}",
+          directory.get_room_visibility_on_directory),
+    route("PUT", f"{C3}/directory/list/room/{{roomId}}",
+          directory.set_room_visibility_on_directory),
+    route("GET", f"{C3}/publicRooms", directory.get_public_rooms),
+    route("POST", f"{C3}/publicRooms", directory.query_public_rooms),
+    route("POST", f"{C3}/user_directory/search", user_directory.search_user_directory),
 ]
 
 

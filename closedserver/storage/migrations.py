@@ -224,9 +224,18 @@ def m0100_rooms(conn: sqlite3.Connection) -> None:
     """)
 
 
+def m0500_rooms_extras_thread_index(conn: sqlite3.Connection) -> None:
+    # GET /threads groups a room's m.thread replies by root, newest activity first.
+    execute_script(conn, """
+    CREATE INDEX events_thread_replies ON events(room_id, relates_to, stream_ordering)
+        WHERE rel_type = 'm.thread';
+    """)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
     ("0100_rooms", m0100_rooms),
+    ("0500_rooms_extras_thread_index", m0500_rooms_extras_thread_index),
 ]
 
 

@@ -88,11 +88,7 @@ class RoomCreation:
             if alias is not None:
                 self.aliases.create_alias_in_txn(alias, room_id, creator)
                 self._send(room_id, creator, "m.room.canonical_alias", {"alias": alias}, "")
-            join_rule, history, guests = PRESETS[preset]
-            self._send(room_id, creator, "m.room.join_rules", {"join_rule": join_rule}, "")
-            self._send(room_id, creator, "m.room.history_visibility",
-                       {"history_visibility": history}, "")
-            self._send(room_id, creator, "m.room.guest_access", {"guest_access": guests}, "")
+            self._send_preset(room_id, creator, preset, initial_state)
             for event in initial_state:
                 self._send(room_id, creator, event["type"], event["content"],
                            event.get("state_key", ""))
@@ -108,6 +104,19 @@ class RoomCreation:
                 self.timeline.rooms.update_public(room_id, True)
         log.info("%s created room %s (v%s, %s)", creator, room_id, version.identifier, preset)
         return room_id, alias
+
+    def _send_preset(self, room_id: str, creator: str, preset: str,
+                     initial_state: list[dict[str, Any]]) -> None:
+        """The preset's join rules, history visibility and guest access, except those
+        initial_state sets itself (spec: initial_state overrides the preset)."""
+        join_rule, history, guests = PRESETS[preset]
+        overridden = {e["type"] for e in initial_state if e.get("state_key", "") == ""}
+        for event_type, content in (("m.room.join_rules", {"join_rule": join_rule}),
+                                    ("m.room.history_visibility",
+                                     {"history_visibility": history}),
+                                    ("m.room.guest_access", {"guest_access": guests})):
+            if event_type not in overridden:
+                self._send(room_id, creator, event_type, content, "")
 
     def _room_version(self, requested: str | None) -> RoomVersion:
         identifier = requested or DEFAULT_ROOM_VERSION
