@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from closedserver.config import Config
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
+from closedserver.services.media import MediaServices, build_media_services
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
 from closedserver.services.profile import Profiles
@@ -44,6 +45,7 @@ class HomeServer:
     profiles: Profiles
     account_data: AccountData
     login_per_address: RateLimiter
+    media: MediaServices
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -104,4 +106,5 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         config=config, db=db, notifier=notifier, sessions=sessions, uia=uia,
         accounts=accounts, registration=registration, registration_tokens=registration_tokens,
         profiles=Profiles(db), account_data=AccountData(db),
-        login_per_address=RateLimiter(rates.rate("login_per_address")))
+        login_per_address=RateLimiter(rates.rate("login_per_address")),
+        media=build_media_services(config, db))

@@ -18,6 +18,8 @@ from closedserver.api.client import (
     devices,
     discovery,
     login,
+    media,
+    media_download,
     profile,
     register,
 )
@@ -26,6 +28,8 @@ from closedserver.config import Config
 Endpoint = Callable[[Request], Awaitable[Response]]
 C3 = "/_matrix/client/v3"
 C1 = "/_matrix/client/v1"
+MEDIA1 = "/_matrix/client/v1/media"
+MEDIA3 = "/_matrix/media/v3"
 
 
 def route(method: str, path: str, endpoint: Endpoint) -> Route:
@@ -68,6 +72,28 @@ CLIENT_ROUTES = [
           account_data.get_room_account_data),
     route("PUT", f"{C3}/user/{{userId}}/rooms/{{roomId}}/account_data/{{type}}",
           account_data.set_room_account_data),
+    # media (content repository)
+    route("POST", f"{MEDIA3}/upload", media.upload_content),
+    route("POST", "/_matrix/media/v1/create", media.create_content),
+    route("PUT", f"{MEDIA3}/upload/{{serverName}}/{{mediaId}}", media.upload_content_to_mxc),
+    route("GET", f"{MEDIA1}/config", media.get_config),
+    route("GET", f"{MEDIA1}/preview_url", media.get_url_preview),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}", media_download.get_content),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}/",
+          media_download.get_content_empty_name),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}/{{fileName}}",
+          media_download.get_content_override_name),
+    route("GET", f"{MEDIA1}/thumbnail/{{serverName}}/{{mediaId}}",
+          media_download.get_content_thumbnail),
+    # media, deprecated unauthenticated paths (frozen for new media: media.freeze_...)
+    route("GET", f"{MEDIA3}/config", media.get_config_legacy),
+    route("GET", f"{MEDIA3}/preview_url", media.get_url_preview_legacy),
+    route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}",
+          media_download.get_content_legacy),
+    route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}/{{fileName}}",
+          media_download.get_content_override_name_legacy),
+    route("GET", f"{MEDIA3}/thumbnail/{{serverName}}/{{mediaId}}",
+          media_download.get_content_thumbnail_legacy),
 ]
 
 
