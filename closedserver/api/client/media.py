@@ -7,13 +7,22 @@ and thumbnails are in media_download.py.
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from collections.abc import AsyncIterator
+
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import query_str
 from closedserver.api.responses import empty_response, json_response
-from closedserver.errors import InvalidParam
+from closedserver.errors import InvalidParam, MatrixError
+
+
+class UploadInterrupted(MatrixError):
+    """The client went away before sending the whole body (nobody reads this answer)."""
+
+    errcode = "M_UNKNOWN"
+    status = 400
 
 
 def _declared_length(request: Request) -> int | None:
@@ -25,11 +34,20 @@ def _declared_length(request: Request) -> int | None:
     return int(text)
 
 
+async def _body(request: Request) -> AsyncIterator[bytes]:
+    """The request body, chunk by chunk as it arrives."""
+    try:
+        async for chunk in request.stream():
+            yield chunk
+    except ClientDisconnect:
+        raise UploadInterrupted("The upload was interrupted") from None
+
+
 async def upload_content(request: Request) -> Response:
     """POST /_matrix/media/v3/upload"""
     requester = authenticate(request)
     content_uri = await homeserver(request).media.repository.upload(
-        requester.user_id, request.stream(), content_type=request.headers.get("content-type"),
+        requester.user_id, _body(request), content_type=request.headers.get("content-type"),
         filename=query_str(request, "filename"), declared_length=_declared_length(request))
     return json_response({"content_uri": content_uri})
 
@@ -46,7 +64,7 @@ async def upload_content_to_mxc(request: Request) -> Response:
     requester = authenticate(request)
     await homeserver(request).media.repository.upload_to(
         requester.user_id, request.path_params["serverName"], request.path_params["mediaId"],
-        request.stream(), content_type=request.headers.get("content-type"),
+        _body(request), content_type=request.headers.get("content-type"),
         filename=query_str(request, "filename"), declared_length=_declared_length(request))
     return empty_response()
 

@@ -25,6 +25,8 @@ class _OpenGraphParser(HTMLParser):
         self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
         if tag == "body":
             self.done = True
         elif tag == "title":
@@ -50,7 +52,7 @@ class _OpenGraphParser(HTMLParser):
             self.done = True
 
     def handle_data(self, data: str) -> None:
-        if self._in_title and len(self.title) < MAX_VALUE_CHARS:
+        if self._in_title and not self.done and len(self.title) < MAX_VALUE_CHARS:
             self.title += data
 
 

@@ -24,6 +24,9 @@ Size = tuple[int, int, str]  # width, height, method
 # Pillow format name -> the content type we may serve it as, inline, as a thumbnail.
 SERVABLE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
                     "WEBP": "image/webp"}
+# The only decoders we run on uploads: common web formats. Pillow's others (EPS through
+# Ghostscript, PSD, TIFF, ...) are attack surface that no chat image needs.
+DECODERS = ["JPEG", "PNG", "GIF", "WEBP", "BMP", "AVIF"]
 EXIF_ORIENTATION = 0x0112
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
@@ -61,7 +64,7 @@ def render(path: Path, size: Size, animated: bool, max_pixels: int) -> Rendered:
     """Make the thumbnail of the image file at `path` (blocking)."""
     width, height, method = size
     try:
-        with Image.open(path) as image:
+        with Image.open(path, formats=_available(DECODERS)) as image:
             _check_pixels(image.size, 1, max_pixels)
             animate = animated and _is_animation(image) and \
                 image.size[0] * image.size[1] * image.n_frames <= max_pixels
@@ -74,6 +77,11 @@ def render(path: Path, size: Size, animated: bool, max_pixels: int) -> Rendered:
         raise ImageTooLarge(str(exc)) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise NotAnImage(str(exc)) from exc
+
+
+def _available(formats: list[str]) -> list[str]:
+    Image.init()
+    return [f for f in formats if f in Image.OPEN]
 
 
 def _check_pixels(size: tuple[int, int], frames: int, max_pixels: int) -> None:
