@@ -115,6 +115,9 @@ def test_quota_and_refused_content_types_give_forbidden(limited_server):
     assert_matrix_error(upload(user, b"%PDF-1.4", "application/pdf"), 403, "M_FORBIDDEN")
     upload_ok(user, b"a" * 60_000, "text/plain")
     assert_matrix_error(upload(user, b"b" * 60_000, "text/plain"), 403, "M_FORBIDDEN")
+    upload_ok(user, b"c" * 42_400, "text/plain")  # exactly what is left of 100 KiB
+    assert_matrix_error(upload(user, b"d", "text/plain"), 403, "M_FORBIDDEN")
+    assert_matrix_error(user.post("/_matrix/media/v1/create"), 403, "M_FORBIDDEN")
     upload_ok(register(limited_server.url), b"b" * 60_000, "text/plain")  # quotas are per user
 
 

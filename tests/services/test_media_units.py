@@ -2,10 +2,11 @@
 
 import asyncio
 import ipaddress
+from pathlib import Path
 
 import pytest
 
-from closedserver.config import parse_size_bytes
+from closedserver.config import ConfigError, config_from_dict, parse_size_bytes
 from closedserver.services.media.blobs import BlobStore
 from closedserver.services.media.ids import is_valid_media_id, parse_mxc
 from closedserver.services.media.policy import (
@@ -159,3 +160,29 @@ async def test_host_names_are_resolved_and_vetted_before_connecting():
             await fetcher.fetch(url, 1000)
     with pytest.raises(RefusedAddress):
         await fetcher.fetch("http://user:pw@example.org/", 1000)
+
+
+@pytest.mark.parametrize("media, key", [
+    ({"max_upload_size": "huge"}, "media.max_upload_size"),
+    ({"max_upload_size": "0"}, "media.max_upload_size"),
+    ({"max_bytes_per_user": "1 ton"}, "media.max_bytes_per_user"),
+    ({"unused_expiry": "tomorrow"}, "media.unused_expiry"),
+    ({"thumbnail_sizes": "32x32-stretch"}, "media.thumbnail_sizes"),
+    ({"url_preview_allowed_networks": "10.0.0.0/8, nonsense"},
+     "media.url_preview_allowed_networks"),
+    ({"max_pending_uploads": 0}, "media.max_pending_uploads"),
+])
+def test_bad_media_config_names_the_key(media, key):
+    with pytest.raises(ConfigError, match=key):
+        config_from_dict(Path("/tmp/cfg"), {"media": media}, {})
+
+
+def test_media_config_defaults_and_env_overrides():
+    config = config_from_dict(Path("/tmp/cfg"), {}, {
+        "CLOSEDSERVER_MEDIA_MAX_UPLOAD_SIZE": "10M",
+        "CLOSEDSERVER_MEDIA_FREEZE_UNAUTHENTICATED": "false"})
+    assert config.media.max_upload_bytes == 10 * 1024 * 1024
+    assert config.media.freeze_unauthenticated is False
+    assert config.media.quota_bytes is None and config.media.url_preview_enabled is False
+    assert config.media.unused_expiry_ms == 24 * 3600 * 1000
+    assert config.media.thumbnail_size_list()[0] == (32, 32, "crop")

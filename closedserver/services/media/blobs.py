@@ -103,13 +103,6 @@ class BlobStore:
         """Remove a file nobody uses any more (inside the transaction that decided so)."""
         self.path_of(sha256).unlink(missing_ok=True)
 
-    def exists(self, sha256: str) -> bool:
-        return self.path_of(sha256).is_file()
-
-    def list_hashes(self) -> list[str]:
-        """Every stored file's hash (for finding files no row uses)."""
-        return [path.name for path in self.root.glob("??/??/*") if _SHA256.fullmatch(path.name)]
-
     def clear_temp(self, older_than_s: float, now_s: float) -> int:
         """Remove temp files left by a crash; returns how many."""
         removed = 0

@@ -85,13 +85,3 @@ def content_disposition(content_type: str, filename: str | None, *,
     if _PLAIN_FILENAME.fullmatch(filename) and '"' not in filename and "\\" not in filename:
         return f'{kind}; filename="{filename}"'
     return f"{kind}; filename*=utf-8''{quote(filename, safe=_ATTR_CHARS)}"
-
-
-def clean_filename(filename: str | None) -> str | None:
-    """The `filename` to store: None when absent or empty; control characters refused."""
-    if not filename:
-        return None
-    if len(filename) > MAX_FILENAME_LENGTH or any(ord(c) < 32 or ord(c) == 127
-                                                  for c in filename):
-        return None
-    return filename

@@ -127,6 +127,9 @@ class MediaRepository:
         """Reserve a media ID for a later upload: (`mxc://` URI, `unused_expires_at`)."""
         now = now_ms()
         with self.db.transaction():
+            if self.quota_bytes is not None and \
+                    self.store.get_user_usage(user_id) >= self.quota_bytes:
+                raise self._over_quota()
             self.store.delete_media(self.store.list_expired_pending(now, user_id))
             pending = self.store.list_pending_expiries(user_id, now)
             if len(pending) >= self.config.max_pending_uploads:
