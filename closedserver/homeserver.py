@@ -55,6 +55,7 @@ class HomeServer:
     async def start_background_tasks(self) -> None:
         self._tasks.append(asyncio.create_task(self._watch_other_writers()))
         self._tasks.append(asyncio.create_task(self._flush_last_seen()))
+        self._tasks.append(asyncio.create_task(self.media.admin.run_housekeeping()))
 
     async def stop_background_tasks(self) -> None:
         for task in self._tasks:

@@ -126,6 +126,14 @@ def test_the_pixel_limit_is_configurable(small_pixel_limit_server):
     assert thumbnail(user, fine, width=32, height=32).status_code == 200
 
 
+def test_an_animation_over_the_pixel_limit_is_thumbnailed_as_a_still(small_pixel_limit_server):
+    user = register(small_pixel_limit_server.url)
+    media_id = upload_ok(user, animated_gif(200, 200, frames=10), "image/gif")  # 400k pixels
+    resp = thumbnail(user, media_id, width=96, height=96, method="crop", animated="true")
+    assert resp.status_code == 200 and resp.headers["content-type"] == "image/png"
+    assert not getattr(decoded(resp), "is_animated", False)
+
+
 def test_what_is_not_an_image_cannot_be_thumbnailed(alice):
     for data, content_type in ((b"%PDF-1.4 ...", "application/pdf"),
                                (b"not really a png", "image/png"),

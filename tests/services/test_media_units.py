@@ -2,11 +2,13 @@
 
 import asyncio
 import ipaddress
+import os
 from pathlib import Path
 
 import pytest
 
 from closedserver.config import ConfigError, config_from_dict, parse_size_bytes
+from closedserver.services.media.admin import MediaAdmin
 from closedserver.services.media.blobs import BlobStore
 from closedserver.services.media.ids import is_valid_media_id, parse_mxc
 from closedserver.services.media.policy import (
@@ -19,6 +21,9 @@ from closedserver.services.media.preview_fetch import RefusedAddress, SafeFetche
 from closedserver.services.media.preview_html import decode_html, opengraph
 from closedserver.services.media.thumbnails import choose_size, target_dimensions
 from closedserver.services.media.waiters import UploadWaiters
+from closedserver.storage.database import Database
+from closedserver.storage.media import MediaStore
+from closedserver.storage.migrations import migrate
 
 SIZES = [(32, 32, "crop"), (96, 96, "crop"), (320, 240, "scale"), (640, 480, "scale"),
          (800, 600, "scale")]
@@ -186,3 +191,23 @@ def test_media_config_defaults_and_env_overrides():
     assert config.media.quota_bytes is None and config.media.url_preview_enabled is False
     assert config.media.unused_expiry_ms == 24 * 3600 * 1000
     assert config.media.thumbnail_size_list()[0] == (32, 32, "crop")
+
+
+async def test_housekeeping_drops_expired_ids_and_stale_temp_files(tmp_path):
+    db = Database(tmp_path / "db.sqlite")
+    migrate(db)
+    blobs = BlobStore(tmp_path / "media")
+    admin = MediaAdmin(db, "localhost", blobs)
+    store = MediaStore(db)
+    with db.transaction():
+        store.insert_pending("expired", "@a:localhost", 1, 2)
+        store.insert_pending("waiting", "@a:localhost", 1, 2 ** 50)
+    blobs.temp_dir.mkdir(parents=True)
+    stale, fresh = blobs.temp_dir / "upload-stale", blobs.temp_dir / "upload-fresh"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(stale, (1, 1))
+    await admin.clean_up()
+    assert store.get_media("expired") is None and store.get_media("waiting") is not None
+    assert not stale.exists() and fresh.exists()
+    db.close()

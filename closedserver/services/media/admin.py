@@ -8,6 +8,7 @@ A quarantined media ID is served as 404 M_NOT_FOUND until it is unquarantined.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 PURGE_BATCH = 200
 STALE_TEMP_FILE_S = 24 * 3600
+HOUSEKEEPING_S = 3600
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,24 @@ class MediaAdmin:
             progress(len(batch))
         self.blobs.clear_temp(STALE_TEMP_FILE_S, now_ms() / 1000)
         return deleted
+
+    async def run_housekeeping(self) -> None:
+        """Forever, every HOUSEKEEPING_S: drop expired unused IDs and crash leftovers."""
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_S)
+            try:
+                await self.clean_up()
+            except Exception:
+                log.exception("media housekeeping failed")
+
+    async def clean_up(self) -> None:
+        expired = self.store.list_expired_pending(now_ms())
+        if expired:
+            self.delete(expired)
+        removed = await asyncio.to_thread(self.blobs.clear_temp, STALE_TEMP_FILE_S,
+                                          now_ms() / 1000)
+        if removed:
+            log.info("removed %d stale temp files from interrupted writes", removed)
 
     def set_quarantined(self, mxc: str, quarantined: bool) -> MediaRow:
         row = self.find(mxc)

@@ -7,8 +7,9 @@ return the original), and advertise 32x32 crop, 96x96 crop, 320x240, 640x480 and
 scale. `animated=true` keeps animation (we answer animated WebP, as the spec prefers).
 
 Everything here blocks (decoding, resizing, encoding): call it in a worker thread.
-Before any pixel is decoded, the header's width x height (x frames when animating) is
-checked against the limit, so a small file claiming a huge image cannot exhaust memory.
+Before any pixel is decoded, the header's width x height is checked against the limit, so
+a small file claiming a huge image cannot exhaust memory; an animation whose frames add up
+to more than the limit is thumbnailed as a still. Only common web formats are decoded.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def render(path: Path, size: Size, animated: bool, max_pixels: int) -> Rendered:
     width, height, method = size
     try:
         with Image.open(path, formats=_available(DECODERS)) as image:
-            _check_pixels(image.size, 1, max_pixels)
+            _check_pixels(image.size, max_pixels)
             animate = animated and _is_animation(image) and \
                 image.size[0] * image.size[1] * image.n_frames <= max_pixels
             if _can_serve_original(image, width, height, animate):
@@ -84,8 +85,8 @@ def _available(formats: list[str]) -> list[str]:
     return [f for f in formats if f in Image.OPEN]
 
 
-def _check_pixels(size: tuple[int, int], frames: int, max_pixels: int) -> None:
-    if size[0] * size[1] * frames > max_pixels:
+def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
+    if size[0] * size[1] > max_pixels:
         raise ImageTooLarge(f"{size[0]}x{size[1]} is more than {max_pixels} pixels")
 
 
