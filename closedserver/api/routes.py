@@ -85,7 +85,7 @@ CLIENT_ROUTES = [
           media_download.get_content_override_name),
     route("GET", f"{MEDIA1}/thumbnail/{{serverName}}/{{mediaId}}",
           media_download.get_content_thumbnail),
-    # media, deprecated unauthenticated paths (frozen for new media: media.freeze_...)
+    # media, deprecated paths (new media frozen out: media.freeze_unauthenticated)
     route("GET", f"{MEDIA3}/config", media.get_config_legacy),
     route("GET", f"{MEDIA3}/preview_url", media.get_url_preview_legacy),
     route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}",
