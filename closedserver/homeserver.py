@@ -17,6 +17,7 @@ from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
 from closedserver.services.deactivation import Deactivation
 from closedserver.services.event_cache import EventCache
+from closedserver.services.media import MediaServices, build_media_services
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
 from closedserver.services.profile import Profiles
@@ -91,6 +92,7 @@ class HomeServer:
     space_hierarchy: SpaceHierarchy
     room_upgrades: RoomUpgrades
     reports: Reports
+    media: MediaServices
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -100,6 +102,7 @@ class HomeServer:
     async def start_background_tasks(self) -> None:
         self._tasks.append(asyncio.create_task(self._watch_other_writers()))
         self._tasks.append(asyncio.create_task(self._flush_last_seen()))
+        self._tasks.append(asyncio.create_task(self.media.admin.run_housekeeping()))
 
     async def stop_background_tasks(self) -> None:
         for task in self._tasks:
@@ -184,4 +187,5 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         threads=Threads(room_reader, relations_store),
         space_hierarchy=SpaceHierarchy(summaries, membership),
         room_upgrades=RoomUpgrades(timeline, access, room_creation, directory_store),
-        reports=Reports(room_reader, accounts))
+        reports=Reports(room_reader, accounts),
+        media=build_media_services(config, db))

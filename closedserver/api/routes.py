@@ -20,6 +20,8 @@ from closedserver.api.client import (
     directory,
     discovery,
     login,
+    media,
+    media_download,
     membership,
     profile,
     register,
@@ -36,6 +38,8 @@ from closedserver.config import Config
 Endpoint = Callable[[Request], Awaitable[Response]]
 C3 = "/_matrix/client/v3"
 C1 = "/_matrix/client/v1"
+MEDIA1 = "/_matrix/client/v1/media"
+MEDIA3 = "/_matrix/media/v3"
 
 
 def route(method: str, path: str, endpoint: Endpoint) -> Route:
@@ -142,6 +146,28 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/publicRooms", directory.get_public_rooms),
     route("POST", f"{C3}/publicRooms", directory.query_public_rooms),
     route("POST", f"{C3}/user_directory/search", user_directory.search_user_directory),
+    # media (content repository)
+    route("POST", f"{MEDIA3}/upload", media.upload_content),
+    route("POST", "/_matrix/media/v1/create", media.create_content),
+    route("PUT", f"{MEDIA3}/upload/{{serverName}}/{{mediaId}}", media.upload_content_to_mxc),
+    route("GET", f"{MEDIA1}/config", media.get_config),
+    route("GET", f"{MEDIA1}/preview_url", media.get_url_preview),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}", media_download.get_content),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}/",
+          media_download.get_content_empty_name),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}/{{fileName}}",
+          media_download.get_content_override_name),
+    route("GET", f"{MEDIA1}/thumbnail/{{serverName}}/{{mediaId}}",
+          media_download.get_content_thumbnail),
+    # media, deprecated paths (new media frozen out: media.freeze_unauthenticated)
+    route("GET", f"{MEDIA3}/config", media.get_config_legacy),
+    route("GET", f"{MEDIA3}/preview_url", media.get_url_preview_legacy),
+    route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}",
+          media_download.get_content_legacy),
+    route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}/{{fileName}}",
+          media_download.get_content_override_name_legacy),
+    route("GET", f"{MEDIA3}/thumbnail/{{serverName}}/{{mediaId}}",
+          media_download.get_content_thumbnail_legacy),
 ]
 
 
