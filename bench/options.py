@@ -34,7 +34,10 @@ def parse_scenarios(value: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description="Race closedserver against Synapse over the Matrix Client-Server API; "
+                    "bench/README.md says what each scenario measures.")
     parser.add_argument("--only", choices=SERVERS, help="start and measure one server only")
     parser.add_argument("--url", help="measure an already running homeserver instead")
     parser.add_argument("--name", default="server", help="column name for --url")

@@ -46,7 +46,7 @@ class PySpyRecording:
         log.close()
         return cls(process, output)
 
-    def stop(self) -> str:
+    def stop(self, focus: str = "") -> str:
         """End the recording (py-spy writes its file on SIGINT); the summary text."""
         self.process.send_signal(signal.SIGINT)
         try:
@@ -57,7 +57,7 @@ class PySpyRecording:
         if not self.output.exists():
             log = self.output.with_suffix(".log")
             return f"py-spy wrote no profile; see {log}"
-        return summarize_collapsed(self.output.read_text())
+        return summarize_collapsed(self.output.read_text(), focus=focus)
 
 
 def parse_collapsed(text: str) -> list[tuple[list[str], int]]:
@@ -83,16 +83,22 @@ def top_functions(stacks: list[tuple[list[str], int]]) -> tuple[Counter, Counter
     return own, inclusive, total
 
 
-def summarize_collapsed(text: str, top: int = TOP_FUNCTIONS) -> str:
-    """The `top` frames by own samples and by inclusive samples, as percentages."""
+def summarize_collapsed(text: str, top: int = TOP_FUNCTIONS, focus: str = "") -> str:
+    """The `top` frames by own samples and by inclusive samples, as percentages.
+
+    The inclusive list shows only frames whose text contains `focus` (say
+    "closedserver/"), so the event loop and thread plumbing that is on every stack
+    does not crowd out the server's own functions.
+    """
     own, inclusive, total = top_functions(parse_collapsed(text))
     if total == 0:
         return "no samples"
     lines = [f"{total} samples", "", "by own time (the frame itself was running):"]
     lines += [f"  {count * 100 / total:5.1f}%  {frame}" for frame, count in own.most_common(top)]
-    lines += ["", "by inclusive time (the frame was on the stack):"]
-    lines += [f"  {count * 100 / total:5.1f}%  {frame}"
-              for frame, count in inclusive.most_common(top)]
+    where = f" of frames in {focus!r}" if focus else ""
+    lines += ["", f"by inclusive time{where} (the frame was on the stack):"]
+    focused = [(frame, count) for frame, count in inclusive.most_common() if focus in frame]
+    lines += [f"  {count * 100 / total:5.1f}%  {frame}" for frame, count in focused[:top]]
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.machine import describe_machine
 from bench.options import REPO_ROOT, parse_args, servers_to_start
@@ -36,7 +37,7 @@ IDLE_RSS = Metric("idle_rss", "idle RSS of the process tree", "MiB", target=3)
 RSS_AFTER = Metric("rss_after", "RSS after the load", "MiB")
 DB_SIZE = Metric("db_size", "database size after the load", "MiB")
 RESTART = Metric("restart_s", "restart to first /versions, with the history", "s")
-IDLE_SETTLE_S = 3.0
+WORK_DIR_MARK = ".bench-work-dir"
 
 
 @dataclass
@@ -80,7 +81,7 @@ async def start_servers(run: Run, settle_s: float) -> None:
 
 async def finish_servers(run: Run) -> None:
     """Memory and database after the load, then a timed restart of each server."""
-    await asyncio.sleep(IDLE_SETTLE_S)
+    await asyncio.sleep(run.sizes.settle_s)
     for target in run.targets:
         run.report.record(target.name, RSS_AFTER, target.rss_mib())
         history = target.fixtures.get("history")
@@ -95,7 +96,7 @@ async def finish_servers(run: Run) -> None:
 
 async def run_all(run: Run, args) -> None:
     run_tag, password = run_tag_and_password()
-    await start_servers(run, 0.5 if args.smoke else IDLE_SETTLE_S)
+    await start_servers(run, run.sizes.settle_s)
     if args.url:
         run.targets.append(make_target(args.name, args.url, args, run_tag, password))
     for name, server in run.servers.items():
@@ -108,12 +109,22 @@ async def run_all(run: Run, args) -> None:
     await finish_servers(run)
 
 
+def empty_work_dir(work_dir: Path) -> None:
+    """Empty the work dir, refusing one that this harness did not make."""
+    if work_dir.exists() and any(work_dir.iterdir()):
+        if not (work_dir / WORK_DIR_MARK).exists():
+            raise SystemExit(f"refusing to empty {work_dir}: it is not a bench work dir")
+        shutil.rmtree(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    (work_dir / WORK_DIR_MARK).touch()
+
+
 async def amain(args) -> int:
     sizes = SMOKE if args.smoke else Sizes().scaled(args.scale)
     names = [args.name] if args.url else servers_to_start(args)
     run = Run(choose_scenarios(args.scenarios), sizes, Report(servers=names))
     declare_rows(run.report, run.scenarios)
-    shutil.rmtree(args.work_dir, ignore_errors=True)
+    empty_work_dir(args.work_dir)
     started = time.perf_counter()
     try:
         for name in servers_to_start(args):

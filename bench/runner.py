@@ -104,7 +104,7 @@ class RoundRunner:
         try:
             return await scenario.measure(target, self.sizes)
         finally:
-            summary = await asyncio.to_thread(recording.stop)
+            summary = await asyncio.to_thread(recording.stop, f"{target.name}/")
             self.profile_text = f"{target.name} during {scenario.name}:\n{summary}"
 
 

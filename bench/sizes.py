@@ -34,6 +34,7 @@ class Sizes:
     page_size: int = 100
     pagination_repeats: int = 3      # walks through the whole history per round
     setup_concurrency: int = 10      # parallel requests while building fixtures
+    settle_s: float = 3.0            # idle wait before memory and database readings
 
     def scaled(self, factor: float) -> Sizes:
         if factor <= 0:
@@ -48,5 +49,5 @@ class Sizes:
 SMOKE = Sizes(
     register_users=2, senders=3, send_rooms=3, messages_per_sender=3, fanout_members=3,
     fanout_messages=3, sync_rooms=3, messages_per_room=5, members_per_room=2,
-    sync_repeats=1, empty_syncs=5, pagination_messages=150, pagination_repeats=1,
+    sync_repeats=1, empty_syncs=5, pagination_messages=150, pagination_repeats=1, settle_s=0.2,
 )

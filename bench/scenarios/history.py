@@ -20,7 +20,6 @@ from bench.sizes import Sizes
 from bench.target import Target
 from bench.tokens import Account
 
-SETTLE_S = 1.0
 DATABASE_GROWTH = Metric("db_per_10k", "database growth per 10,000 messages", "MiB",
                          target=2)
 
@@ -63,10 +62,11 @@ async def build_history(target: Target, sizes: Sizes) -> History:
 
     await bounded((make(index) for index in range(sizes.sync_rooms)), sizes.setup_concurrency)
     pagination_room = await room_with_members(target, crowd[0], crowd[:1], "pagination")
-    await asyncio.sleep(SETTLE_S)
+    settle_s = min(1.0, sizes.settle_s)  # let the WAL take the rooms before measuring
+    await asyncio.sleep(settle_s)
     before = target.db_bytes()
     sent = await _fill(target, sizes, reader, rooms, crowd[0], pagination_room)
-    await asyncio.sleep(SETTLE_S)
+    await asyncio.sleep(settle_s)
     return History(reader, crowd, rooms, pagination_room, sent, before, target.db_bytes())
 
 
