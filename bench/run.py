@@ -38,6 +38,7 @@ RSS_AFTER = Metric("rss_after", "RSS after the load", "MiB")
 DB_SIZE = Metric("db_size", "database size after the load", "MiB")
 RESTART = Metric("restart_s", "restart to first /versions, with the history", "s")
 WORK_DIR_MARK = ".bench-work-dir"
+PYINSTRUMENT_LINES = 80
 
 
 @dataclass
@@ -109,6 +110,17 @@ async def run_all(run: Run, args) -> None:
     await finish_servers(run)
 
 
+def pyinstrument_report(args) -> str | None:
+    """The head of the text report pyinstrument wrote when the profiled server stopped."""
+    if not args.profile or args.profiler != "pyinstrument":
+        return None
+    path = args.work_dir / f"{args.profile_server}.pyinstrument.txt"
+    if not path.exists():
+        return f"pyinstrument wrote no report at {path}"
+    head = path.read_text().splitlines()[:PYINSTRUMENT_LINES]
+    return f"{args.profile_server}, whole run (pyinstrument):\n" + "\n".join(head)
+
+
 def empty_work_dir(work_dir: Path) -> None:
     """Empty the work dir, refusing one that this harness did not make."""
     if work_dir.exists() and any(work_dir.iterdir()):
@@ -137,6 +149,7 @@ async def amain(args) -> int:
             await target.client.http.aclose()
         for server in run.servers.values():
             server.stop()
+    run.profile_text = run.profile_text or pyinstrument_report(args)
     log(f"run took {time.perf_counter() - started:.0f} s")
     return report_run(run, args)
 

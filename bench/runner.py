@@ -16,6 +16,10 @@ from bench.sizes import Sizes
 from bench.target import Target
 
 STARTED = time.perf_counter()
+QUIET_WINDOW_S = 0.25
+QUIET_CPU_SHARE = 0.10  # of one core, all servers together
+QUIET_WINDOWS_NEEDED = 2
+QUIET_MAX_WAIT_S = 30.0
 
 
 def log(message: str) -> None:
@@ -60,6 +64,9 @@ class RoundRunner:
         rounds: dict[str, list[Round]] = {target.name: [] for target in alive}
         for round_number in range(self.rounds):
             for target in list(alive):
+                waited = await wait_until_quiet(self.targets)
+                if waited > 5:
+                    log(f"waited {waited:.1f} s for the servers to go quiet")
                 try:
                     one = await self._measure(scenario, target, round_number)
                 except Exception:
@@ -106,6 +113,26 @@ class RoundRunner:
         finally:
             summary = await asyncio.to_thread(recording.stop, f"{target.name}/")
             self.profile_text = f"{target.name} during {scenario.name}:\n{summary}"
+
+
+async def wait_until_quiet(targets: list[Target], max_wait_s: float = QUIET_MAX_WAIT_S) -> float:
+    """Wait until the servers' background work (after a fixture, say) has died down.
+
+    Quiet means all servers together used under QUIET_CPU_SHARE of a core in
+    QUIET_WINDOWS_NEEDED windows in a row; gives up after `max_wait_s`. The seconds waited.
+    """
+    started = time.perf_counter()
+    quiet_windows = 0
+    while quiet_windows < QUIET_WINDOWS_NEEDED and time.perf_counter() - started < max_wait_s:
+        before = _total_cpu(targets)
+        await asyncio.sleep(QUIET_WINDOW_S)
+        busy = (_total_cpu(targets) - before) / QUIET_WINDOW_S
+        quiet_windows = quiet_windows + 1 if busy < QUIET_CPU_SHARE else 0
+    return time.perf_counter() - started
+
+
+def _total_cpu(targets: list[Target]) -> float:
+    return sum(target.cpu_seconds() or 0.0 for target in targets)
 
 
 def _seconds(value: float | None) -> str:

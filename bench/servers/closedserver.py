@@ -19,13 +19,19 @@ BENCH_ENV = {
 }
 
 
+def _output_of(argv: list[str]) -> str:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
 def closedserver_version(executable: Path, repo_root: Path) -> str:
-    python = executable.parent / "python"
+    """The installed package's version and the commit of the work tree it came from."""
     code = "import importlib.metadata as m; print(m.version('closedserver'))"
-    version = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
-    commit = subprocess.run(["git", "-C", str(repo_root), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True)
-    return f"{version.stdout.strip() or '?'} ({commit.stdout.strip() or 'no git'})"
+    version = _output_of([str(executable.parent / "python"), "-c", code]) or "?"
+    commit = _output_of(["git", "-C", str(repo_root), "rev-parse", "--short", "HEAD"])
+    return f"{version} ({commit or 'no git'})"
 
 
 def prepare_closedserver(
