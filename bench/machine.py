@@ -28,3 +28,9 @@ def describe_machine() -> str:
     cores = len(os.sched_getaffinity(0))
     return (f"{cores} cores ({cpu_model()}), {memory_gib():.1f} GiB memory, "
             f"Linux {platform.release()}, Python {platform.python_version()}")
+
+
+def describe_load() -> str:
+    """The load averages: above the core count, other work competed with the run."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"

@@ -16,6 +16,7 @@ bench/README.md. Ratios are closedserver / Synapse from the same run.
 class RunRecord:
     when: str
     machine: str
+    load: str
     versions: dict[str, str]
     options: str
     table: str
@@ -25,7 +26,8 @@ class RunRecord:
 
 def format_section(record: RunRecord) -> str:
     versions = ", ".join(f"{name} {version}" for name, version in record.versions.items())
-    lines = [f"## {record.when}", "", f"- machine: {record.machine}", f"- versions: {versions}",
+    lines = [f"## {record.when}", "", f"- machine: {record.machine}",
+             f"- load average at the end: {record.load}", f"- versions: {versions}",
              f"- options: {record.options}", "", record.table, ""]
     if record.notes:
         lines += ["Notes:", "", *(f"- {note}" for note in record.notes), ""]

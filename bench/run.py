@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.machine import describe_machine
+from bench.machine import describe_load, describe_machine
 from bench.options import REPO_ROOT, parse_args, servers_to_start
 from bench.procstat import tree_rss_mib
 from bench.report import Metric, Report, format_table
@@ -165,8 +165,8 @@ def report_run(run: Run, args) -> int:
         versions = {name: server.version for name, server in run.servers.items()}
         options = f"scale {args.scale}, {args.rounds} rounds; {run.sizes.describe()}"
         notes = [failure.strip().splitlines()[-1] for failure in run.failures]
-        record = RunRecord(time.strftime("%Y-%m-%d %H:%M %Z"), describe_machine(), versions,
-                           options, table, notes, run.profile_text)
+        record = RunRecord(time.strftime("%Y-%m-%d %H:%M %Z"), describe_machine(),
+                           describe_load(), versions, options, table, notes, run.profile_text)
         append_run(args.results, record)
         log(f"appended to {args.results}")
     return 1 if run.failures else 0

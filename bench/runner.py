@@ -75,7 +75,8 @@ class RoundRunner:
                     continue
                 rounds[target.name].append(one)
                 log(f"{scenario.name} on {target.name}, round {round_number + 1}: "
-                    f"{one.ops} ops in {one.wall_s:.2f} s, server CPU {_seconds(one.cpu_s)}")
+                    f"{one.ops} ops in {one.wall_s:.2f} s, server CPU {_seconds(one.cpu_s)}, "
+                    f"load generator CPU {one.client_cpu_s:.2f} s")
         for target in self.targets:
             done = target in alive and rounds[target.name]
             values = scenario.figures(combine(rounds[target.name])) if done else {}

@@ -30,6 +30,7 @@ class Round:
     items: int = 0
     wall_s: float = 0.0
     cpu_s: float | None = None
+    client_cpu_s: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
 
 
@@ -59,14 +60,17 @@ class Measuring:
         self.meter = CpuMeter(target)
         self.round = Round()
         self._started = 0.0
+        self._client_started = 0.0
 
     async def __aenter__(self) -> Round:
         self.meter.start()
         self._started = time.perf_counter()
+        self._client_started = time.process_time()
         return self.round
 
     async def __aexit__(self, *exc_info: object) -> None:
         self.round.wall_s = time.perf_counter() - self._started
+        self.round.client_cpu_s = time.process_time() - self._client_started
         self.round.cpu_s = self.meter.stop()
 
 

@@ -42,14 +42,16 @@ def test_scenarios_are_a_comma_separated_list():
 
 
 def record() -> RunRecord:
-    return RunRecord("2026-11-26 16:00 UTC", "2 cores, 23.4 GiB", {"synapse": "1.163.2"},
-                     "scale 1.0", "| a | b |", ["send_1room on closedserver: boom"])
+    return RunRecord("2026-11-26 16:00 UTC", "2 cores, 23.4 GiB", "0.50 / 0.40 / 0.30",
+                     {"synapse": "1.163.2"}, "scale 1.0", "| a | b |",
+                     ["send_1room on closedserver: boom"])
 
 
 def test_a_section_names_date_machine_versions_and_carries_the_table():
     section = format_section(record())
     assert section.startswith("## 2026-11-26 16:00 UTC\n")
     assert "- machine: 2 cores, 23.4 GiB" in section
+    assert "- load average at the end: 0.50 / 0.40 / 0.30" in section
     assert "- versions: synapse 1.163.2" in section
     assert "| a | b |" in section
     assert "- send_1room on closedserver: boom" in section
