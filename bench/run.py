@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.machine import describe_load, describe_machine
-from bench.options import REPO_ROOT, parse_args, servers_to_start
+from bench.options import parse_args, servers_to_start
 from bench.procstat import tree_rss_mib
 from bench.report import Metric, Report, format_table
 from bench.results_md import RunRecord, append_run
@@ -102,7 +102,7 @@ async def run_all(run: Run, args) -> None:
         run.targets.append(make_target(args.name, args.url, args, run_tag, password))
     for name, server in run.servers.items():
         run.targets.append(make_target(name, server.url, args, run_tag, password, server))
-    profile = ProfilePlan.from_args(args, REPO_ROOT)
+    profile = ProfilePlan.from_args(args)
     runner = RoundRunner(run.targets, run.sizes, args.rounds, not args.serial_setup, profile)
     for scenario in run.scenarios:
         run.failures += await runner.run_scenario(scenario, run.report)
@@ -140,7 +140,7 @@ async def amain(args) -> int:
     started = time.perf_counter()
     try:
         for name in servers_to_start(args):
-            run.servers[name] = prepare_server(name, args, REPO_ROOT)
+            run.servers[name] = prepare_server(name, args)
         await run_all(run, args)
     except Exception:
         run.failures.append(traceback.format_exc())

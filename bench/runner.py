@@ -36,7 +36,7 @@ class ProfilePlan:
     output_dir: Path
 
     @classmethod
-    def from_args(cls, args, repo_root: Path) -> ProfilePlan | None:
+    def from_args(cls, args) -> ProfilePlan | None:
         if not args.profile or args.profiler != "py-spy":
             return None
         return cls(args.profile, args.profile_server, find_py_spy(args.synapse_venv),

@@ -26,16 +26,20 @@ def _output_of(argv: list[str]) -> str:
         return ""
 
 
-def closedserver_version(executable: Path, repo_root: Path) -> str:
-    """The installed package's version and the commit of the work tree it came from."""
-    code = "import importlib.metadata as m; print(m.version('closedserver'))"
-    version = _output_of([str(executable.parent / "python"), "-c", code]) or "?"
-    commit = _output_of(["git", "-C", str(repo_root), "rev-parse", "--short", "HEAD"])
-    return f"{version} ({commit or 'no git'})"
+def closedserver_version(executable: Path) -> str:
+    """The installed package's version and the commit of the source tree it runs from."""
+    code = ("import importlib.metadata as m, pathlib, closedserver; "
+            "print(m.version('closedserver')); print(pathlib.Path(closedserver.__file__).parent)")
+    lines = _output_of([str(executable.parent / "python"), "-I", "-B", "-c", code]).splitlines()
+    if len(lines) != 2:
+        return "unknown version"
+    version, source = lines
+    commit = _output_of(["git", "-C", source, "rev-parse", "--short", "HEAD"])
+    return f"{version} ({commit or 'not from a git tree'})"
 
 
 def prepare_closedserver(
-    executable: Path, repo_root: Path, data_dir: Path, port: int,
+    executable: Path, data_dir: Path, port: int,
     argon2_memory_kib: int | None = None,
 ) -> ServerProcess:
     """`closedserver init` into an empty `data_dir`; the server is not started."""
@@ -54,6 +58,6 @@ def prepare_closedserver(
         url=f"http://127.0.0.1:{port}",
         data_dir=data_dir,
         log_path=data_dir.parent / "closedserver.log",
-        version=closedserver_version(executable, repo_root),
+        version=closedserver_version(executable),
         env=env,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from bench.profiling import pyinstrument_argv
 from bench.servers.closedserver import prepare_closedserver
@@ -11,15 +10,15 @@ from bench.servers.process import ServerProcess, free_loopback_port
 from bench.servers.synapse import prepare_synapse
 
 
-def prepare_server(name: str, args: argparse.Namespace, repo_root: Path) -> ServerProcess:
+def prepare_server(name: str, args: argparse.Namespace) -> ServerProcess:
     data_dir = args.work_dir / name / "data"
     if name == "synapse":
         if not (args.synapse_venv / "bin" / "python").exists():
             raise FileNotFoundError(f"no Synapse venv at {args.synapse_venv}: run `make bench`")
         server = prepare_synapse(args.synapse_venv, data_dir, free_loopback_port())
     else:
-        server = prepare_closedserver(args.closedserver_bin, repo_root, data_dir,
-                                      free_loopback_port(), args.argon2_memory_kib)
+        server = prepare_closedserver(args.closedserver_bin, data_dir, free_loopback_port(),
+                                      args.argon2_memory_kib)
     if args.profile and args.profiler == "pyinstrument" and name == args.profile_server:
         server.argv = pyinstrument_argv(server.argv, args.work_dir / f"{name}.pyinstrument.txt")
         server.stop_signal_name = "SIGINT"  # pyinstrument writes its report on SIGINT
