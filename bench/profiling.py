@@ -1,7 +1,7 @@
 """Profiling a server during one scenario: py-spy attached, or pyinstrument wrapped.
 
-py-spy (the default) attaches to the running server for the first round of the chosen
-scenario only, sampling without pausing it (--nonblocking), and writes collapsed
+py-spy (the default) attaches to the running server for one extra, untimed round of
+the chosen scenario, sampling without pausing it (--nonblocking), and writes collapsed
 stacks; `summarize_collapsed` turns them into the functions with the most samples.
 pyinstrument cannot attach: it wraps the server process from its start, profiles the
 whole run (main thread), and writes its text report when the server stops on SIGINT.

@@ -28,7 +28,7 @@ def log(message: str) -> None:
 
 @dataclass(frozen=True)
 class ProfilePlan:
-    """Profile `server` with py-spy during the first round of `scenario`."""
+    """Profile `server` with py-spy during an extra, untimed round of `scenario`."""
 
     scenario: str
     server: str
@@ -42,9 +42,9 @@ class ProfilePlan:
         return cls(args.profile, args.profile_server, find_py_spy(args.synapse_venv),
                    args.work_dir)
 
-    def wants(self, scenario: Scenario, target: Target, round_number: int) -> bool:
+    def wants(self, scenario: Scenario, target: Target) -> bool:
         return (scenario.name == self.scenario and target.name == self.server
-                and round_number == 0 and target.pid is not None)
+                and target.pid is not None)
 
 
 class RoundRunner:
@@ -61,14 +61,11 @@ class RoundRunner:
         """Prepare, measure and record one scenario; the failures, as text."""
         failures: list[str] = []
         alive = await self._prepare(scenario, failures)
-        rounds: dict[str, list[Round]] = {target.name: [] for target in alive}
+        rounds: dict[str, list[Round]] = {target.name: [] for target in self.targets}
         for round_number in range(self.rounds):
             for target in list(alive):
-                waited = await wait_until_quiet(self.targets)
-                if waited > 5:
-                    log(f"waited {waited:.1f} s for the servers to go quiet")
                 try:
-                    one = await self._measure(scenario, target, round_number)
+                    one = await self._timed_round(scenario, target)
                 except Exception:
                     failures.append(f"{scenario.name} on {target.name}: {traceback.format_exc()}")
                     alive.remove(target)
@@ -82,6 +79,9 @@ class RoundRunner:
             values = scenario.figures(combine(rounds[target.name])) if done else {}
             for metric in scenario.metrics:
                 report.record(target.name, metric, values.get(metric.key))
+        for target in alive:
+            if self.profile and self.profile.wants(scenario, target):
+                await self._profiled_round(scenario, target)
         return failures
 
     async def _prepare(self, scenario: Scenario, failures: list[str]) -> list[Target]:
@@ -102,18 +102,25 @@ class RoundRunner:
             prepared = [await prepare(target) for target in self.targets]
         return [target for target in prepared if target is not None]
 
-    async def _measure(self, scenario: Scenario, target: Target, round_number: int) -> Round:
-        if not (self.profile and self.profile.wants(scenario, target, round_number)):
-            return await scenario.measure(target, self.sizes)
-        assert target.pid is not None
+    async def _timed_round(self, scenario: Scenario, target: Target) -> Round:
+        waited = await wait_until_quiet(self.targets)
+        if waited > 5:
+            log(f"waited {waited:.1f} s for the servers to go quiet")
+        return await scenario.measure(target, self.sizes)
+
+    async def _profiled_round(self, scenario: Scenario, target: Target) -> None:
+        """One more round, under py-spy and left out of every figure."""
+        assert self.profile is not None and target.pid is not None
         output = self.profile.output_dir / f"{target.name}.{scenario.name}.py-spy.txt"
+        await wait_until_quiet(self.targets)
         recording = PySpyRecording.start(self.profile.py_spy, target.pid, output)
         await asyncio.sleep(0.5)  # py-spy needs a moment to attach
         try:
-            return await scenario.measure(target, self.sizes)
+            await scenario.measure(target, self.sizes)
         finally:
             summary = await asyncio.to_thread(recording.stop, f"{target.name}/")
             self.profile_text = f"{target.name} during {scenario.name}:\n{summary}"
+        log(f"profiled {scenario.name} on {target.name}: {output}")
 
 
 async def wait_until_quiet(targets: list[Target], max_wait_s: float = QUIET_MAX_WAIT_S) -> float:
