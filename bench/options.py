@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="data dirs and logs; emptied at the start of a run")
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
     parser.add_argument("--no-results", action="store_true", help="do not append RESULTS.md")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a line for the run's notes in RESULTS.md (repeatable)")
     parser.add_argument("--serial-setup", action="store_true",
                         help="build fixtures one server at a time (default: all at once)")
     return parser

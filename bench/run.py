@@ -154,6 +154,13 @@ async def amain(args) -> int:
     return report_run(run, args)
 
 
+def failure_note(failure: str) -> str:
+    """`scenario on server: <the exception line>` from a failure's traceback text."""
+    where, _, details = failure.partition(": ")
+    lines = details.strip().splitlines()
+    return f"{where}: {lines[-1]}" if lines else where
+
+
 def report_run(run: Run, args) -> int:
     table = format_table(run.report)
     print(table)
@@ -164,7 +171,7 @@ def report_run(run: Run, args) -> int:
     if not args.no_results:
         versions = {name: server.version for name, server in run.servers.items()}
         options = f"scale {args.scale}, {args.rounds} rounds; {run.sizes.describe()}"
-        notes = [failure.strip().splitlines()[-1] for failure in run.failures]
+        notes = [*args.note, *(failure_note(failure) for failure in run.failures)]
         record = RunRecord(time.strftime("%Y-%m-%d %H:%M %Z"), describe_machine(),
                            describe_load(), versions, options, table, notes, run.profile_text)
         append_run(args.results, record)

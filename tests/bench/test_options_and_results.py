@@ -81,3 +81,13 @@ def test_the_work_dir_is_emptied_only_if_the_bench_made_it(tmp_path):
     with pytest.raises(SystemExit, match="refusing"):
         empty_work_dir(foreign)
     assert (foreign / "thesis.tex").exists()
+
+
+def test_a_failure_note_names_scenario_server_and_exception():
+    from bench.run import failure_note
+
+    failure = ("fanout on closedserver: Traceback (most recent call last):\n"
+               '  File "x.py", line 1, in f\n'
+               "bench.client.MatrixError: GET /sync -> 404\n")
+    assert failure_note(failure) == (
+        "fanout on closedserver: bench.client.MatrixError: GET /sync -> 404")
