@@ -9,6 +9,7 @@ load, database growth, and a timed restart. The table goes to stdout and, unless
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import shutil
 import sys
@@ -95,7 +96,7 @@ async def finish_servers(run: Run) -> None:
         run.report.record(name, RESTART, await server.start())
 
 
-async def run_all(run: Run, args) -> None:
+async def run_all(run: Run, args: argparse.Namespace) -> None:
     run_tag, password = run_tag_and_password()
     await start_servers(run, run.sizes.settle_s)
     if args.url:
@@ -110,7 +111,7 @@ async def run_all(run: Run, args) -> None:
     await finish_servers(run)
 
 
-def pyinstrument_report(args) -> str | None:
+def pyinstrument_report(args: argparse.Namespace) -> str | None:
     """The head of the text report pyinstrument wrote when the profiled server stopped."""
     if not args.profile or args.profiler != "pyinstrument":
         return None
@@ -131,7 +132,7 @@ def empty_work_dir(work_dir: Path) -> None:
     (work_dir / WORK_DIR_MARK).touch()
 
 
-async def amain(args) -> int:
+async def amain(args: argparse.Namespace) -> int:
     sizes = SMOKE if args.smoke else Sizes().scaled(args.scale)
     names = [args.name] if args.url else servers_to_start(args)
     run = Run(choose_scenarios(args.scenarios), sizes, Report(servers=names))
@@ -143,7 +144,7 @@ async def amain(args) -> int:
             run.servers[name] = prepare_server(name, args)
         await run_all(run, args)
     except Exception:
-        run.failures.append(traceback.format_exc())
+        run.failures.append(f"run: {traceback.format_exc()}")
     finally:
         for target in run.targets:
             await target.client.http.aclose()
@@ -161,7 +162,7 @@ def failure_note(failure: str) -> str:
     return f"{where}: {lines[-1]}" if lines else where
 
 
-def report_run(run: Run, args) -> int:
+def report_run(run: Run, args: argparse.Namespace) -> int:
     table = format_table(run.report)
     print(table)
     for failure in run.failures:

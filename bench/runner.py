@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 import time
@@ -36,7 +37,7 @@ class ProfilePlan:
     output_dir: Path
 
     @classmethod
-    def from_args(cls, args) -> ProfilePlan | None:
+    def from_args(cls, args: argparse.Namespace) -> ProfilePlan | None:
         if not args.profile or args.profiler != "py-spy":
             return None
         return cls(args.profile, args.profile_server, find_py_spy(args.synapse_venv),
