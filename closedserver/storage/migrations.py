@@ -277,10 +277,11 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 
 
 def applied_migrations(database: Database) -> set[str]:
-    db = database.utils
-    if "schema_migrations" not in db.table_names():
+    conn = database.conn
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                    "AND name = 'schema_migrations'").fetchone() is None:
         return set()
-    return {row["name"] for row in db["schema_migrations"].rows}
+    return {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
 
 
 def pending_migrations(database: Database) -> list[str]:
