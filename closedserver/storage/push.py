@@ -1,0 +1,130 @@
+"""SQL for push actions (what evaluation decided per user and event) and for the implicit
+read positions a user's own events create.
+
+`push_actions` rows exist only for events that notify or highlight a local user. Unread
+counts are range scans of the covering index (user_id, room_id, stream_ordering, ...)
+after a read position; GET /notifications pages the primary key (user_id, stream_ordering).
+`thread_id` is NULL for the main timeline; `push_own_reads` uses 'main' instead, like
+threaded read receipts do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from closedserver.storage.database import Database
+
+MAIN_THREAD = "main"
+
+ACTION_COLUMNS = ("user_id, stream_ordering, room_id, event_id, thread_id, notify, highlight, "
+                  "actions")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    user_id: str
+    stream_ordering: int
+    room_id: str
+    event_id: str
+    thread_id: str | None
+    notify: bool
+    highlight: bool
+    actions: str
+    """The actions as JSON text."""
+
+
+def _action(row: tuple) -> ActionRow:
+    return ActionRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]), row[7])
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadCount:
+    thread_id: str | None
+    notifications: int
+    highlights: int
+
+
+class PushActionsStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # writing (inside the timeline's transaction)
+
+    def insert_actions(self, rows: Sequence[ActionRow]) -> None:
+        self.db.conn.executemany(
+            f"INSERT OR REPLACE INTO push_actions ({ACTION_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.user_id, r.stream_ordering, r.room_id, r.event_id, r.thread_id, int(r.notify),
+              int(r.highlight), r.actions) for r in rows])
+
+    def delete_actions_at(self, stream_ordering: int) -> None:
+        """Forget what one event (by its stream position) did for every user."""
+        self.db.conn.execute("DELETE FROM push_actions WHERE stream_ordering = ?",
+                             (stream_ordering,))
+
+    def upsert_own_read(self, user_id: str, room_id: str, thread_id: str,
+                        stream_ordering: int) -> None:
+        self.db.conn.execute(
+            "INSERT INTO push_own_reads (user_id, room_id, thread_id, stream_ordering) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, room_id, thread_id) DO UPDATE SET "
+            "stream_ordering = max(stream_ordering, excluded.stream_ordering)",
+            (user_id, room_id, thread_id, stream_ordering))
+
+    # reading
+
+    def get_own_reads(self, user_id: str, room_id: str) -> dict[str, int]:
+        """thread ('main' or root event ID) -> position of the user's latest event there."""
+        return dict(self.db.conn.execute(
+            "SELECT thread_id, stream_ordering FROM push_own_reads "
+            "WHERE user_id = ? AND room_id = ?", (user_id, room_id)))
+
+    def count_unread(self, user_id: str, room_id: str, after: int) -> list[ThreadCount]:
+        """Per thread: rows with notify and with highlight after position `after`."""
+        rows = self.db.conn.execute(
+            "SELECT thread_id, sum(notify), sum(highlight) FROM push_actions "
+            "WHERE user_id = ? AND room_id = ? AND stream_ordering > ? GROUP BY thread_id",
+            (user_id, room_id, after))
+        return [ThreadCount(row[0], row[1], row[2]) for row in rows]
+
+    def count_unread_in_thread(self, user_id: str, room_id: str, thread_id: str | None,
+                               after: int) -> ThreadCount:
+        row = self.db.conn.execute(
+            "SELECT coalesce(sum(notify), 0), coalesce(sum(highlight), 0) "
+            "FROM push_actions WHERE user_id = ? AND room_id = ? AND stream_ordering > ? "
+            "AND thread_id IS ?", (user_id, room_id, after, thread_id)).fetchone()
+        return ThreadCount(thread_id, row[0], row[1])
+
+    def list_actions(self, user_id: str, *, before: int, limit: int,
+                     only_highlight: bool) -> list[ActionRow]:
+        """A user's rows before position `before`, newest first (GET /notifications)."""
+        highlight = " AND highlight = 1" if only_highlight else ""
+        rows = self.db.conn.execute(
+            f"SELECT {ACTION_COLUMNS} FROM push_actions WHERE user_id = ? "
+            f"AND stream_ordering < ?{highlight} ORDER BY stream_ordering DESC LIMIT ?",
+            (user_id, before, limit))
+        return [_action(row) for row in rows]
+
+    def list_actions_for_pushers(self, after: int, limit: int) -> list[ActionRow]:
+        """Rows that notify, after position `after`, of users who have a pusher; oldest
+        first."""
+        rows = self.db.conn.execute(
+            f"SELECT {ACTION_COLUMNS} FROM push_actions WHERE stream_ordering > ? "
+            "AND notify = 1 AND user_id IN (SELECT user_id FROM pushers) "
+            "ORDER BY stream_ordering LIMIT ?", (after, limit))
+        return [_action(row) for row in rows]
+
+    def list_joined_members(self, room_id: str) -> list[tuple[str, str | None]]:
+        """(user_id, display name in the room) of every joined member, from the
+        room_members table."""
+        return list(self.db.conn.execute(
+            "SELECT user_id, displayname FROM room_members WHERE room_id = ? "
+            "AND membership = 'join'", (room_id,)))
+
+    def get_relation(self, event_id: str) -> tuple[str | None, str | None] | None:
+        """(thread root, parent event) of a stored event, from the events table's relation
+        columns; None if the event is unknown."""
+        row = self.db.conn.execute(
+            "SELECT thread_id, relates_to FROM events WHERE event_id = ?",
+            (event_id,)).fetchone()
+        return (row[0], row[1]) if row else None
