@@ -1,0 +1,123 @@
+"""Unread notification and highlight counts per room and per thread (CS API "Receiving
+notifications", "Marking notifications as read", threaded read receipts).
+
+An action row is unread when it comes after where the user has read up to in its thread.
+"Read up to" is the most advanced of:
+1. the user's unthreaded read receipt (it covers every thread);
+2. their receipt in that thread (`main` for the main timeline);
+3. the latest event they sent in that thread: sending reads everything before it.
+
+Receipts come through the `ReadReceipts` seam (the receipts service, when wired); without
+it, only the user's own events mark rooms as read.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from closedserver.storage.database import Database
+from closedserver.storage.push import MAIN_THREAD, PushActionsStore, ThreadCount
+from closedserver.storage.state import StateStore
+
+Counts = dict[str, int]
+
+
+class ReadReceipts(Protocol):
+    """What counting needs from the receipts service."""
+
+    def latest_read_receipt(self, user_id: str, room_id: str,
+                            thread_id: str | None = None) -> tuple[str, int] | None:
+        """The user's most advanced read receipt in the room (`m.read` or
+        `m.read.private`, whichever is further) as (event_id, stream_ordering).
+        `thread_id`: None = unthreaded receipts, "main" = main timeline receipts, else
+        receipts in the thread with that root. None when there is no such receipt."""
+        ...
+
+
+class ReadPositions:
+    """Where one user has read up to in one room, per thread (see the module docstring).
+    Receipts of threads are looked up on first use and remembered."""
+
+    def __init__(self, user_id: str, room_id: str, own_reads: dict[str, int],
+                 receipts: ReadReceipts | None) -> None:
+        self.user_id = user_id
+        self.room_id = room_id
+        self.receipts = receipts
+        self._own_reads = own_reads
+        self.unthreaded = self._receipt(None)
+        self._by_thread: dict[str, int] = {}
+
+    def of(self, thread_id: str | None) -> int:
+        """The read position for a thread root, None meaning the main timeline."""
+        key = thread_id if thread_id is not None else MAIN_THREAD
+        position = self._by_thread.get(key)
+        if position is None:
+            position = max(self.unthreaded, self._own_reads.get(key, 0), self._receipt(key))
+            self._by_thread[key] = position
+        return position
+
+    def is_read(self, thread_id: str | None, stream_ordering: int) -> bool:
+        return stream_ordering <= self.of(thread_id)
+
+    def _receipt(self, thread_id: str | None) -> int:
+        if self.receipts is None:
+            return 0
+        receipt = self.receipts.latest_read_receipt(self.user_id, self.room_id, thread_id)
+        return receipt[1] if receipt is not None else 0
+
+
+def counts_json(notifications: int, highlights: int) -> Counts:
+    return {"notification_count": notifications, "highlight_count": highlights}
+
+
+class PushCounts:
+    def __init__(self, db: Database, state: StateStore,
+                 receipts: ReadReceipts | None = None) -> None:
+        self.store = PushActionsStore(db)
+        self.state = state
+        self.receipts = receipts
+        """The receipts service; set it once it exists (wired at construction or later)."""
+
+    def read_positions(self, user_id: str, room_id: str) -> ReadPositions:
+        return ReadPositions(user_id, room_id, self.store.get_own_reads(user_id, room_id),
+                             self.receipts)
+
+    def unread_counts(self, user_id: str, room_id: str, *,
+                      by_thread: bool = False) -> tuple[Counts, dict[str, Counts]]:
+        """(room counts, thread counts), each `{"notification_count", "highlight_count"}`.
+
+        by_thread=False: the room counts cover every thread; no thread counts.
+        by_thread=True (sync's `unread_thread_notifications`): the room counts cover the
+        main timeline only, and each thread with unread rows has its own entry, keyed by
+        its root event ID.
+        """
+        per_thread = self._unread_per_thread(user_id, room_id)
+        if not by_thread:
+            return counts_json(sum(c.notifications for c in per_thread),
+                               sum(c.highlights for c in per_thread)), {}
+        main = next((c for c in per_thread if c.thread_id is None), None)
+        room = counts_json(main.notifications, main.highlights) if main else counts_json(0, 0)
+        threads = {c.thread_id: counts_json(c.notifications, c.highlights)
+                   for c in per_thread if c.thread_id is not None}
+        return room, threads
+
+    def total_unread(self, user_id: str) -> int:
+        """Unread notifications across every room the user is joined to (the badge
+        count sent to push gateways)."""
+        return sum(self.unread_counts(user_id, member.room_id)[0]["notification_count"]
+                   for member in self.state.list_rooms_of_user(user_id, ["join"]))
+
+    def _unread_per_thread(self, user_id: str, room_id: str) -> list[ThreadCount]:
+        """Non-zero counts per thread: one grouped range scan after the unthreaded read
+        position, then a recount for each thread read further than that."""
+        read = self.read_positions(user_id, room_id)
+        found = []
+        for counted in self.store.count_unread(user_id, room_id, read.unthreaded):
+            position = read.of(counted.thread_id)
+            if position > read.unthreaded:
+                counted = self.store.count_unread_in_thread(user_id, room_id,
+                                                            counted.thread_id, position)
+            if counted.notifications or counted.highlights:
+                found.append(counted)
+        return found
+
