@@ -4,9 +4,13 @@ counting service on the server's own SQLite file (there is no /sync on this bran
 from __future__ import annotations
 
 import itertools
+import json
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from closedserver.services.push.counts import PushCounts
@@ -61,3 +65,66 @@ def eventually(check: Callable[[], Any], timeout_s: float = 10.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout_s} s")
         time.sleep(0.05)
+
+
+class Gateway:
+    """A push gateway on a free loopback port (http.server in a thread). It records every
+    request and answers with what `answer_next` queued for the pushkey (status, JSON body),
+    else 200 `{"rejected": []}`."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.answers: dict[str, deque[tuple[int, Any]]] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def notify_url(self) -> str:
+        return f"{self.url}/_matrix/push/v1/notify"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def received_for(self, pushkey: str) -> list[dict[str, Any]]:
+        """The notification bodies sent to a pushkey, in order."""
+        with self._lock:
+            return [body["notification"] for _, body in self.requests
+                    if any(d.get("pushkey") == pushkey
+                           for d in body.get("notification", {}).get("devices", []))]
+
+    def answer_next(self, pushkey: str, status: int, body: Any) -> None:
+        with self._lock:
+            self.answers.setdefault(pushkey, deque()).append((status, body))
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                devices = body.get("notification", {}).get("devices") or [{}]
+                with gateway._lock:
+                    gateway.requests.append((self.path, body))
+                    queued = gateway.answers.get(devices[0].get("pushkey"))
+                    status, answer = queued.popleft() if queued else (200, {"rejected": []})
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler

@@ -11,8 +11,9 @@ Entries:
   such an address, and permission to connect to such addresses.
 
 Private, loopback, link-local and other non-global addresses are refused, also when an
-allowed hostname resolves to them, unless the address is listed explicitly (as an IP or
-network entry, or as the host of a URL entry). Every address a host resolves to is checked.
+allowed hostname resolves to them, unless the address is listed explicitly: by an IP or
+network entry, or (for that URL only) as the host of a URL entry. Every address a host
+resolves to is checked.
 Pusher URLs must have the path `/_matrix/push/v1/notify` (CS API `POST /pushers/set`).
 """
 
@@ -146,7 +147,6 @@ def is_public_address(ip: IPAddress) -> bool:
 class Allowlist:
     def __init__(self, entries: Iterable[str]) -> None:
         self.entries = [parse_entry(text) for text in entries]
-        self._networks = [entry.network for entry in self.entries if entry.network is not None]
 
     def check_url(self, gateway: GatewayUrl) -> None:
         """Refuse a pusher URL that no entry allows."""
@@ -166,12 +166,22 @@ class Allowlist:
     def check_address(self, gateway: GatewayUrl, address: str) -> None:
         """Refuse connecting to a non-public address that is not listed explicitly."""
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if is_public_address(ip):
-            return
-        mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-        if any(ip in net or (mapped is not None and mapped in net) for net in self._networks):
+        if is_public_address(ip) or self._listed(gateway, ip):
             return
         raise GatewayRefused(
             f"Push gateway {gateway.host} resolves to {ip}, a private, loopback or "
             f"link-local address: the server admin must list that address in "
             f"[push] gateway_allowlist")
+
+    def _listed(self, gateway: GatewayUrl, ip: IPAddress) -> bool:
+        """Whether an IP or network entry lists the address, or a URL entry that allows
+        this very URL names it as its host."""
+        candidates = [ip]
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            candidates.append(ip.ipv4_mapped)
+        for entry in self.entries:
+            if entry.network is None or not any(c in entry.network for c in candidates):
+                continue
+            if entry.scheme is None or entry.allows(gateway):
+                return True
+        return False
