@@ -169,7 +169,8 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         serializer=serializer, room_reader=RoomReader(access, visibility, serializer),
         deactivation=Deactivation(accounts, membership, push.pushers), push_rules=push.rules,
         push_counts=push.counts,
-        notifications=Notifications(db, push.counts, events, visibility, serializer),
+        notifications=Notifications(db, push.counts, room_state.store, events, visibility,
+                                    serializer),
         pushers=push.pushers, push_delivery=push.delivery)
 
 

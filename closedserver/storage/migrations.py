@@ -236,19 +236,20 @@ def m0700_push_notifications(conn: sqlite3.Connection) -> None:
 
     -- What push rule evaluation decided for one local user and one event, kept only when
     -- the event notifies or highlights. thread_id: the thread root; NULL = main timeline.
+    -- A rowid table: one event's rows are appended together, so a message costs the
+    -- page writes of the one per-user index only.
     CREATE TABLE push_actions (
-        user_id TEXT NOT NULL,
         stream_ordering INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
         room_id TEXT NOT NULL,
-        event_id TEXT NOT NULL,
         thread_id TEXT,
         notify INTEGER NOT NULL,
         highlight INTEGER NOT NULL,
-        actions TEXT NOT NULL,
-        PRIMARY KEY (user_id, stream_ordering)
-    ) WITHOUT ROWID;
-    -- Unread counts: a range scan after the read position, covering every column counted.
-    CREATE INDEX push_actions_unread
+        actions TEXT NOT NULL
+    );
+    -- Unread counts and GET /notifications: per user and room, in stream order, covering
+    -- every column counted.
+    CREATE INDEX push_actions_user
         ON push_actions(user_id, room_id, stream_ordering, thread_id, notify, highlight);
     -- Delivery to pushers (new rows) and redactions (rows of one event).
     CREATE INDEX push_actions_stream ON push_actions(stream_ordering);

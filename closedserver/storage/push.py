@@ -2,8 +2,8 @@
 read positions a user's own events create.
 
 `push_actions` rows exist only for events that notify or highlight a local user. Unread
-counts are range scans of the covering index (user_id, room_id, stream_ordering, ...)
-after a read position; GET /notifications pages the primary key (user_id, stream_ordering).
+counts and GET /notifications are range scans of the index (user_id, room_id,
+stream_ordering, ...); the event ID comes from the events table (same stream position).
 `thread_id` is NULL for the main timeline; `push_own_reads` uses 'main' instead, like
 threaded read receipts do.
 """
@@ -17,8 +17,10 @@ from closedserver.storage.database import Database
 
 MAIN_THREAD = "main"
 
-ACTION_COLUMNS = ("user_id, stream_ordering, room_id, event_id, thread_id, notify, highlight, "
-                  "actions")
+_SELECT_ACTIONS = (
+    "SELECT a.user_id, a.stream_ordering, a.room_id, e.event_id, a.thread_id, a.notify, "
+    "a.highlight, a.actions FROM push_actions a "
+    "JOIN events e ON e.stream_ordering = a.stream_ordering ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class ActionRow:
     stream_ordering: int
     room_id: str
     event_id: str
+    """Not stored in push_actions: read from the events table."""
     thread_id: str | None
     notify: bool
     highlight: bool
@@ -53,10 +56,10 @@ class PushActionsStore:
 
     def insert_actions(self, rows: Sequence[ActionRow]) -> None:
         self.db.conn.executemany(
-            f"INSERT OR REPLACE INTO push_actions ({ACTION_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.user_id, r.stream_ordering, r.room_id, r.event_id, r.thread_id, int(r.notify),
-              int(r.highlight), r.actions) for r in rows])
+            "INSERT INTO push_actions (stream_ordering, user_id, room_id, thread_id, notify, "
+            "highlight, actions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r.stream_ordering, r.user_id, r.room_id, r.thread_id, r.notify, r.highlight,
+              r.actions) for r in rows])
 
     def delete_actions_at(self, stream_ordering: int) -> None:
         """Forget what one event (by its stream position) did for every user."""
@@ -95,23 +98,24 @@ class PushActionsStore:
             "AND thread_id IS ?", (user_id, room_id, after, thread_id)).fetchone()
         return ThreadCount(thread_id, row[0], row[1])
 
-    def list_actions(self, user_id: str, *, before: int, limit: int,
-                     only_highlight: bool) -> list[ActionRow]:
-        """A user's rows before position `before`, newest first (GET /notifications)."""
-        highlight = " AND highlight = 1" if only_highlight else ""
+    def list_actions_in_room(self, user_id: str, room_id: str, *, before: int, limit: int,
+                             only_highlight: bool) -> list[ActionRow]:
+        """A user's rows in one room before position `before`, newest first."""
+        highlight = " AND a.highlight = 1" if only_highlight else ""
         rows = self.db.conn.execute(
-            f"SELECT {ACTION_COLUMNS} FROM push_actions WHERE user_id = ? "
-            f"AND stream_ordering < ?{highlight} ORDER BY stream_ordering DESC LIMIT ?",
-            (user_id, before, limit))
+            f"{_SELECT_ACTIONS} WHERE a.user_id = ? AND a.room_id = ? "
+            f"AND a.stream_ordering < ?{highlight} ORDER BY a.stream_ordering DESC LIMIT ?",
+            (user_id, room_id, before, limit))
         return [_action(row) for row in rows]
 
-    def list_actions_for_pushers(self, after: int, limit: int) -> list[ActionRow]:
-        """Rows that notify, after position `after`, of users who have a pusher; oldest
-        first."""
+    def list_actions_for_pushers(self, after: int, upto: int, limit: int) -> list[ActionRow]:
+        """Rows that notify, at positions in (after, upto], of users who have a pusher;
+        oldest first. (`+a.user_id` keeps SQLite on the stream index: only those positions
+        are read.)"""
         rows = self.db.conn.execute(
-            f"SELECT {ACTION_COLUMNS} FROM push_actions WHERE stream_ordering > ? "
-            "AND notify = 1 AND user_id IN (SELECT user_id FROM pushers) "
-            "ORDER BY stream_ordering LIMIT ?", (after, limit))
+            f"{_SELECT_ACTIONS} WHERE a.stream_ordering > ? AND a.stream_ordering <= ? "
+            "AND a.notify = 1 AND +a.user_id IN (SELECT user_id FROM pushers) "
+            "ORDER BY a.stream_ordering LIMIT ?", (after, upto, limit))
         return [_action(row) for row in rows]
 
     def list_joined_members(self, room_id: str) -> list[tuple[str, str | None]]:

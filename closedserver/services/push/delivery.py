@@ -123,12 +123,14 @@ class PushDelivery:
             await self._client.aclose()
 
     def dispatch_new_rows(self) -> None:
-        """Queue every committed notifying row after the cursor for its user's pushers."""
+        """Queue every committed notifying row after the cursor for its user's pushers;
+        the cursor then moves to the stream position read first."""
         assert self._cursor is not None
         self._users_with_pushers = None
+        upto = current_stream_position(self.pushers.db.conn)
         pushers_of: dict[str, list[PusherRow]] = {}
         while True:
-            rows = self.actions.list_actions_for_pushers(self._cursor, BATCH)
+            rows = self.actions.list_actions_for_pushers(self._cursor, upto, BATCH)
             for row in rows:
                 if row.user_id not in pushers_of:
                     pushers_of[row.user_id] = [p for p in self.store.list_pushers(row.user_id)
@@ -137,6 +139,7 @@ class PushDelivery:
                     self._enqueue((pusher.user_id, pusher.app_id, pusher.pushkey), row)
                 self._cursor = row.stream_ordering
             if len(rows) < BATCH:
+                self._cursor = upto
                 return
 
     def _enqueue(self, key: PusherKey, row: ActionRow) -> None:

@@ -1,8 +1,10 @@
 """GET /notifications (CS API "Listing Notifications", notifications.yaml): the events a
 user was notified about, newest first, from the stored push actions.
 
-Pagination tokens are stream positions: `from` = N lists rows before position N. Events the
-user can no longer see (history visibility) are left out; `read` says whether the row is
+Pagination tokens are stream positions: `from` = N lists rows before position N. Rows are
+read per room (newest first, from the per-user index) for every room the user has a
+membership in, then merged. Events the user can no longer see (history visibility) are
+left out; `read` says whether the row is
 at or before where the user has read up to in its thread (counts.py).
 """
 
@@ -18,15 +20,20 @@ from closedserver.services.push.counts import PushCounts, ReadPositions
 from closedserver.services.rooms.client_events import ClientEventSerializer
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.storage.database import Database
-from closedserver.storage.push import PushActionsStore
+from closedserver.storage.push import ActionRow, PushActionsStore
+from closedserver.storage.state import StateStore
 
 ALL_POSITIONS = 1 << 62
+MEMBERSHIPS = ("join", "invite", "leave", "ban", "knock")
+"""Every membership: rooms left keep the notifications the user could see then."""
 
 
 class Notifications:
-    def __init__(self, db: Database, counts: PushCounts, events: EventCache,
-                 visibility: Visibility, serializer: ClientEventSerializer) -> None:
+    def __init__(self, db: Database, counts: PushCounts, state: StateStore,
+                 events: EventCache, visibility: Visibility,
+                 serializer: ClientEventSerializer) -> None:
         self.store = PushActionsStore(db)
+        self.state = state
         self.counts = counts
         self.events = events
         self.visibility = visibility
@@ -35,8 +42,7 @@ class Notifications:
     def list_notifications(self, user_id: str, *, from_token: str | None, limit: int,
                            only: str | None) -> dict[str, Any]:
         """The response body: `notifications` and, when more may follow, `next_token`."""
-        rows = self.store.list_actions(user_id, before=_position(from_token), limit=limit,
-                                       only_highlight=only == "highlight")
+        rows = self._newest_rows(user_id, _position(from_token), limit, only == "highlight")
         loaded = self.events.get_many(row.event_id for row in rows)
         visible, _ = self.visibility.filter_events(
             user_id, [loaded[row.event_id] for row in rows if row.event_id in loaded])
@@ -59,6 +65,16 @@ class Notifications:
         if rows and len(rows) == limit:
             body["next_token"] = str(rows[-1].stream_ordering)
         return body
+
+    def _newest_rows(self, user_id: str, before: int, limit: int,
+                     only_highlight: bool) -> list[ActionRow]:
+        rows: list[ActionRow] = []
+        for member in self.state.list_rooms_of_user(user_id, MEMBERSHIPS):
+            rows.extend(self.store.list_actions_in_room(
+                user_id, member.room_id, before=before, limit=limit,
+                only_highlight=only_highlight))
+        rows.sort(key=lambda row: row.stream_ordering, reverse=True)
+        return rows[:limit]
 
 
 def _position(token: str | None) -> int:
