@@ -4,8 +4,10 @@ For a local event, inside one write transaction: pick prev_events (the forward
 extremities) and depth, select auth events from the current state, build, hash and sign the
 PDU, check the room version's authorization rules, take the next stream position, then write
 the event, the new state group and current state, membership, extremities and the
-transaction ID. A rejected event raises before anything is written. After the outermost
-commit, everyone the event concerns is woken (the notifier).
+transaction ID, and evaluate push rules for the room's local members (services/push:
+notification counts change in the same transaction). A rejected event raises before
+anything is written. After the outermost commit, everyone the event concerns is woken (the
+notifier).
 
 Because the transaction (BEGIN IMMEDIATE) spans reading the extremities and writing the
 event, two writers can never fork a room or reuse a stream position.

@@ -3,7 +3,10 @@ allow-list: a closed server sends no push to a gateway the admin did not allow."
 
 import pytest
 
+from closedserver.storage.database import Database
+from closedserver.storage.pushers import PushersStore
 from tests.helpers import assert_matrix_error, register
+from tests.server import init_server
 
 LISTED = "http://127.0.0.1:9"
 NOTIFY_PATH = "/_matrix/push/v1/notify"
@@ -18,8 +21,6 @@ def pusher(url: str = LISTED + NOTIFY_PATH, **fields) -> dict:
 @pytest.fixture(scope="module")
 def allowing_server(tmp_path_factory):
     """A server whose allow-list has a loopback gateway by URL and `localhost` by name."""
-    from tests.server import init_server
-
     running = init_server(tmp_path_factory.mktemp("pushers") / "data",
                           push_gateway_allowlist=f"{LISTED},localhost")
     running.start()
@@ -107,3 +108,16 @@ def test_unlisted_and_private_gateways_are_refused(allowing_server, url, reason)
                                 "M_INVALID_PARAM")
     assert reason in error["error"]
     assert user.get("/pushers").json() == {"pushers": []}
+
+
+def test_deactivation_removes_the_users_pushers(allowing_server):
+    user = register(allowing_server.url)
+    user.post("/pushers/set", pusher(pushkey="gone-with-the-account"))
+    session = user.post("/account/deactivate", {}).json()["session"]
+    resp = user.post("/account/deactivate", {"auth": user.password_auth(session)})
+    assert resp.status_code == 200, resp.text
+    db = Database(allowing_server.data_dir / "closedserver.db")
+    try:
+        assert PushersStore(db).list_pushers(user.user_id) == []
+    finally:
+        db.close()

@@ -5,7 +5,14 @@ import pytest
 
 from closedserver.matrix.push import KINDS, default_rules
 from closedserver.storage.database import Database
-from tests.helpers import assert_matrix_error, register
+from tests.helpers import (
+    PASSWORD,
+    UserClient,
+    assert_matrix_error,
+    login,
+    register,
+    unique_name,
+)
 
 G = "/pushrules/global"
 
@@ -161,3 +168,13 @@ def test_rules_survive_a_restart_and_the_version_keeps_growing(make_server):
     finally:
         db.close()
     assert version == 2 and '"version":2' in document
+
+
+def test_users_created_by_the_cli_get_m_push_rules_too(server):
+    name = unique_name("cli")
+    result = server.cli("user", "create", name, "--password", PASSWORD)
+    assert result.returncode == 0, result.stderr
+    data = login(server.url, name).json()
+    client = UserClient(server.url, data["user_id"], data["access_token"], data["device_id"])
+    content = client.get(f"/user/{client.user_id}/account_data/m.push_rules").json()
+    assert content == {"global": default_rules(client.user_id)}

@@ -210,7 +210,8 @@ class PushDelivery:
                 url, content=orjson.dumps(body), extensions=extensions,
                 headers={**headers, "Content-Type": "application/json"})
         except httpx.HTTPError as exc:
-            log.info("push gateway %s: %s", checked.gateway.host, exc or type(exc).__name__)
+            log.info("push gateway %s: %s", checked.gateway.host,
+                     str(exc) or type(exc).__name__)
             return Outcome.FAILED
         if not response.is_success:
             log.info("push gateway %s answered %s", checked.gateway.host,
