@@ -1,0 +1,81 @@
+"""Unread counts against read positions (services/push/counts.py) on a real database:
+receipts come through the ReadReceipts seam, here a table of receipts set by the test
+(the receipts service is built elsewhere), and the user's own events read their thread."""
+
+import pytest
+
+from closedserver.services.push.counts import PushCounts
+from closedserver.storage.database import Database
+from closedserver.storage.migrations import migrate
+from closedserver.storage.push import ActionRow, PushActionsStore
+from closedserver.storage.state import StateStore
+
+USER = "@alice:example.org"
+ROOM = "!room:example.org"
+ROOT = "$root"
+
+
+class Receipts:
+    """(user, room, thread) -> stream position of the receipt."""
+
+    def __init__(self) -> None:
+        self.positions: dict[tuple[str, str, str | None], int] = {}
+
+    def latest_read_receipt(self, user_id, room_id, thread_id=None):
+        position = self.positions.get((user_id, room_id, thread_id))
+        return (f"$at{position}", position) if position is not None else None
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database(tmp_path / "push.db")
+    migrate(database)
+    yield database
+    database.close()
+
+
+def add(db, position: int, thread_id: str | None = None, highlight: bool = False) -> None:
+    with db.transaction():
+        PushActionsStore(db).insert_actions([ActionRow(
+            USER, position, ROOM, f"$e{position}", thread_id, True, highlight, '["notify"]')])
+
+
+def counts(notifications: int, highlights: int = 0) -> dict[str, int]:
+    return {"notification_count": notifications, "highlight_count": highlights}
+
+
+def test_unthreaded_receipts_cover_every_thread_and_thread_receipts_their_thread(db):
+    for position, thread in [(1, None), (2, ROOT), (3, None), (4, ROOT), (5, None)]:
+        add(db, position, thread, highlight=position == 4)
+    receipts = Receipts()
+    service = PushCounts(db, StateStore(db), receipts)
+    assert service.unread_counts(USER, ROOM) == (counts(5, 1), {})
+    assert service.unread_counts(USER, ROOM, by_thread=True) == (
+        counts(3), {ROOT: counts(2, 1)})
+    receipts.positions[(USER, ROOM, ROOT)] = 4
+    assert service.unread_counts(USER, ROOM, by_thread=True) == (counts(3), {})
+    receipts.positions[(USER, ROOM, "main")] = 3
+    assert service.unread_counts(USER, ROOM) == (counts(1), {})
+    del receipts.positions[(USER, ROOM, ROOT)]
+    receipts.positions[(USER, ROOM, None)] = 2
+    assert service.unread_counts(USER, ROOM, by_thread=True) == (
+        counts(1), {ROOT: counts(1, 1)})
+    receipts.positions[(USER, ROOM, None)] = 5
+    assert service.unread_counts(USER, ROOM, by_thread=True) == (counts(0), {})
+
+
+def test_without_receipts_the_users_own_events_read_their_thread(db):
+    add(db, 1)
+    add(db, 2, ROOT)
+    store = PushActionsStore(db)
+    service = PushCounts(db, StateStore(db))
+    assert service.unread_counts(USER, ROOM) == (counts(2), {})
+    with db.transaction():
+        store.upsert_own_read(USER, ROOM, "main", 3)
+    assert service.unread_counts(USER, ROOM, by_thread=True) == (counts(0), {ROOT: counts(1)})
+    with db.transaction():
+        store.upsert_own_read(USER, ROOM, ROOT, 4)
+        store.upsert_own_read(USER, ROOM, ROOT, 1)  # positions never move back
+    assert service.unread_counts(USER, ROOM) == (counts(0), {})
+    read = service.read_positions(USER, ROOM)
+    assert read.is_read(ROOT, 2) and not read.is_read(ROOT, 5) and not read.is_read(None, 4)
