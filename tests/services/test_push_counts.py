@@ -49,7 +49,7 @@ def test_unthreaded_receipts_cover_every_thread_and_thread_receipts_their_thread
         add(db, position, thread, highlight=position == 4)
     receipts = Receipts()
     service = PushCounts(db, StateStore(db), receipts)
-    assert service.unread_counts(USER, ROOM) == (counts(5, 1), {})
+    assert service.unread_counts(USER, ROOM) == (counts(5, 1), {ROOT: counts(2, 1)})
     assert service.unread_counts(USER, ROOM, by_thread=True) == (
         counts(3), {ROOT: counts(2, 1)})
     receipts.positions[(USER, ROOM, ROOT)] = 4
@@ -69,7 +69,7 @@ def test_without_receipts_the_users_own_events_read_their_thread(db):
     add(db, 2, ROOT)
     store = PushActionsStore(db)
     service = PushCounts(db, StateStore(db))
-    assert service.unread_counts(USER, ROOM) == (counts(2), {})
+    assert service.unread_counts(USER, ROOM) == (counts(2), {ROOT: counts(1)})
     with db.transaction():
         store.upsert_own_read(USER, ROOM, "main", 3)
     assert service.unread_counts(USER, ROOM, by_thread=True) == (counts(0), {ROOT: counts(1)})

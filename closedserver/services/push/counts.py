@@ -84,22 +84,20 @@ class PushCounts:
 
     def unread_counts(self, user_id: str, room_id: str, *,
                       by_thread: bool = False) -> tuple[Counts, dict[str, Counts]]:
-        """(room counts, thread counts), each `{"notification_count", "highlight_count"}`.
+        """(room counts, thread counts), each `{"notification_count", "highlight_count"}`;
+        the thread counts are keyed by thread root and list only threads with unread rows.
 
-        by_thread=False: the room counts cover every thread; no thread counts.
-        by_thread=True (sync's `unread_thread_notifications`): the room counts cover the
-        main timeline only, and each thread with unread rows has its own entry, keyed by
-        its root event ID.
+        by_thread=False: the room counts cover the whole room, threads included (sync's
+        `unread_notifications` without `unread_thread_notifications`).
+        by_thread=True: the room counts cover the main timeline only (sync's
+        `unread_notifications` when `unread_thread_notifications` is set).
         """
         per_thread = self._unread_per_thread(user_id, room_id)
-        if not by_thread:
-            return counts_json(sum(c.notifications for c in per_thread),
-                               sum(c.highlights for c in per_thread)), {}
-        main = next((c for c in per_thread if c.thread_id is None), None)
-        room = counts_json(main.notifications, main.highlights) if main else counts_json(0, 0)
         threads = {c.thread_id: counts_json(c.notifications, c.highlights)
                    for c in per_thread if c.thread_id is not None}
-        return room, threads
+        counted = [c for c in per_thread if c.thread_id is None] if by_thread else per_thread
+        return counts_json(sum(c.notifications for c in counted),
+                           sum(c.highlights for c in counted)), threads
 
     def total_unread(self, user_id: str) -> int:
         """Unread notifications across every room the user is joined to (the badge

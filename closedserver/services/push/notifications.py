@@ -16,7 +16,7 @@ import orjson
 
 from closedserver.errors import InvalidParam
 from closedserver.services.event_cache import EventCache
-from closedserver.services.push.counts import PushCounts, ReadPositions
+from closedserver.services.push.counts import Counts, PushCounts, ReadPositions
 from closedserver.services.rooms.client_events import ClientEventSerializer
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.storage.database import Database
@@ -38,6 +38,11 @@ class Notifications:
         self.events = events
         self.visibility = visibility
         self.serializer = serializer
+
+    def unread_counts(self, user_id: str, room_id: str, *,
+                      by_thread: bool = False) -> tuple[Counts, dict[str, Counts]]:
+        """A room's unread counts for /sync (PushCounts.unread_counts)."""
+        return self.counts.unread_counts(user_id, room_id, by_thread=by_thread)
 
     def list_notifications(self, user_id: str, *, from_token: str | None, limit: int,
                            only: str | None) -> dict[str, Any]:
