@@ -254,14 +254,13 @@ def m0700_push_notifications(conn: sqlite3.Connection) -> None:
     -- Delivery to pushers (new rows) and redactions (rows of one event).
     CREATE INDEX push_actions_stream ON push_actions(stream_ordering);
 
-    -- The latest event each local user sent per room and thread ('main' = main timeline):
-    -- sending an event reads everything before it, like a receipt.
+    -- The latest event each local user sent in each room: sending an event reads the
+    -- room up to it, like an unthreaded read receipt.
     CREATE TABLE push_own_reads (
         user_id TEXT NOT NULL,
         room_id TEXT NOT NULL,
-        thread_id TEXT NOT NULL,
         stream_ordering INTEGER NOT NULL,
-        PRIMARY KEY (user_id, room_id, thread_id)
+        PRIMARY KEY (user_id, room_id)
     ) WITHOUT ROWID;
 
     -- Pushers (POST /pushers/set): one per (user, app_id, pushkey). data is the JSON object

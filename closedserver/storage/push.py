@@ -4,8 +4,8 @@ read positions a user's own events create.
 `push_actions` rows exist only for events that notify or highlight a local user. Unread
 counts and GET /notifications are range scans of the index (user_id, room_id,
 stream_ordering, ...); the event ID comes from the events table (same stream position).
-`thread_id` is NULL for the main timeline; `push_own_reads` uses 'main' instead, like
-threaded read receipts do.
+`thread_id` is NULL for the main timeline (threaded read receipts call it 'main').
+`push_own_reads` holds the position of each local user's latest event per room.
 """
 
 from __future__ import annotations
@@ -66,21 +66,21 @@ class PushActionsStore:
         self.db.conn.execute("DELETE FROM push_actions WHERE stream_ordering = ?",
                              (stream_ordering,))
 
-    def upsert_own_read(self, user_id: str, room_id: str, thread_id: str,
-                        stream_ordering: int) -> None:
+    def upsert_own_read(self, user_id: str, room_id: str, stream_ordering: int) -> None:
         self.db.conn.execute(
-            "INSERT INTO push_own_reads (user_id, room_id, thread_id, stream_ordering) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, room_id, thread_id) DO UPDATE SET "
+            "INSERT INTO push_own_reads (user_id, room_id, stream_ordering) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id, room_id) DO UPDATE SET "
             "stream_ordering = max(stream_ordering, excluded.stream_ordering)",
-            (user_id, room_id, thread_id, stream_ordering))
+            (user_id, room_id, stream_ordering))
 
     # reading
 
-    def get_own_reads(self, user_id: str, room_id: str) -> dict[str, int]:
-        """thread ('main' or root event ID) -> position of the user's latest event there."""
-        return dict(self.db.conn.execute(
-            "SELECT thread_id, stream_ordering FROM push_own_reads "
-            "WHERE user_id = ? AND room_id = ?", (user_id, room_id)))
+    def get_own_read(self, user_id: str, room_id: str) -> int:
+        """The position of the user's latest event in the room (0: none)."""
+        row = self.db.conn.execute(
+            "SELECT stream_ordering FROM push_own_reads WHERE user_id = ? AND room_id = ?",
+            (user_id, room_id)).fetchone()
+        return row[0] if row else 0
 
     def count_unread(self, user_id: str, room_id: str, after: int) -> list[ThreadCount]:
         """Per thread: rows with notify and with highlight after position `after`."""

@@ -4,8 +4,10 @@ notifications", "Marking notifications as read", threaded read receipts).
 An action row is unread when it comes after where the user has read up to in its thread.
 "Read up to" is the most advanced of:
 1. the user's unthreaded read receipt (it covers every thread);
-2. their receipt in that thread (`main` for the main timeline);
-3. the latest event they sent in that thread: sending reads everything before it.
+2. the latest event they sent in the room: sending reads the room up to it, like an
+   unthreaded receipt;
+3. their receipt in that thread (`main` for the main timeline).
+The first two give a floor for every thread, so counting scans only rows after it.
 
 Receipts come through the `ReadReceipts` seam (the receipts service, when wired); without
 it, only the user's own events mark rooms as read.
@@ -38,13 +40,13 @@ class ReadPositions:
     """Where one user has read up to in one room, per thread (see the module docstring).
     Receipts of threads are looked up on first use and remembered."""
 
-    def __init__(self, user_id: str, room_id: str, own_reads: dict[str, int],
+    def __init__(self, user_id: str, room_id: str, own_read: int,
                  receipts: ReadReceipts | None) -> None:
         self.user_id = user_id
         self.room_id = room_id
         self.receipts = receipts
-        self._own_reads = own_reads
-        self.unthreaded = self._receipt(None)
+        self.floor = max(own_read, self._receipt(None))
+        """Read up to here in every thread."""
         self._by_thread: dict[str, int] = {}
 
     def of(self, thread_id: str | None) -> int:
@@ -52,8 +54,7 @@ class ReadPositions:
         key = thread_id if thread_id is not None else MAIN_THREAD
         position = self._by_thread.get(key)
         if position is None:
-            position = max(self.unthreaded, self._own_reads.get(key, 0), self._receipt(key))
-            self._by_thread[key] = position
+            position = self._by_thread[key] = max(self.floor, self._receipt(key))
         return position
 
     def is_read(self, thread_id: str | None, stream_ordering: int) -> bool:
@@ -79,7 +80,7 @@ class PushCounts:
         """The receipts service; set it once it exists (wired at construction or later)."""
 
     def read_positions(self, user_id: str, room_id: str) -> ReadPositions:
-        return ReadPositions(user_id, room_id, self.store.get_own_reads(user_id, room_id),
+        return ReadPositions(user_id, room_id, self.store.get_own_read(user_id, room_id),
                              self.receipts)
 
     def unread_counts(self, user_id: str, room_id: str, *,
@@ -106,13 +107,13 @@ class PushCounts:
                    for member in self.state.list_rooms_of_user(user_id, ["join"]))
 
     def _unread_per_thread(self, user_id: str, room_id: str) -> list[ThreadCount]:
-        """Non-zero counts per thread: one grouped range scan after the unthreaded read
-        position, then a recount for each thread read further than that."""
+        """Non-zero counts per thread: one grouped range scan after the floor, then a
+        recount for each thread read further than that."""
         read = self.read_positions(user_id, room_id)
         found = []
-        for counted in self.store.count_unread(user_id, room_id, read.unthreaded):
+        for counted in self.store.count_unread(user_id, room_id, read.floor):
             position = read.of(counted.thread_id)
-            if position > read.unthreaded:
+            if position > read.floor:
                 counted = self.store.count_unread_in_thread(user_id, room_id,
                                                             counted.thread_id, position)
             if counted.notifications or counted.highlights:

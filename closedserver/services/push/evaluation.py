@@ -6,8 +6,8 @@ For each local user the event concerns (every joined member but the sender, plus
 target of an invite), the user's compiled ruleset picks the actions; a row is stored when
 they notify or highlight. One `PushEvent` serves every member; member count and display
 names come from room_members, the sender's power level from current state. The same call
-records the sender's implicit read position (sending reads the thread) and, for a
-redaction, forgets what the redacted event did.
+records the sender's implicit read position (sending an event reads the room up to it)
+and, for a redaction, forgets what the redacted event did.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.services.push.rules import PushRulesService
 from closedserver.services.room_state import CREATE, POWER_LEVELS, RoomState
 from closedserver.storage.database import Database
-from closedserver.storage.push import MAIN_THREAD, ActionRow, PushActionsStore
+from closedserver.storage.push import ActionRow, PushActionsStore
 
 MAX_THREAD_HOPS = 3
 """Relations followed to find an event's thread (the spec suggests at most 3 hops)."""
@@ -51,8 +51,7 @@ class PushActions:
         event = stored.event
         thread_id = self.thread_of(event)
         if event.sender.endswith(self.local_suffix):
-            self.store.upsert_own_read(event.sender, event.room_id, thread_id or MAIN_THREAD,
-                                       stored.stream_ordering)
+            self.store.upsert_own_read(event.sender, event.room_id, stored.stream_ordering)
         if event.type == "m.room.redaction" and event.redacts:
             self._forget_redacted(event.room_id, event.redacts)
         joined = self.store.list_joined_members(event.room_id)
