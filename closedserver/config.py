@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import json
 import os
 import re
 import tomllib
@@ -160,6 +161,23 @@ class FederationSection:
                            "other servers. Off: no such route exists, no outbound connection.")
 
 
+_GATEWAY_ALLOWLIST_DOC = (
+    "Push gateways pushers may send to: base URLs (`https://push.example.org`; the only way "
+    "to allow `http://`), hostnames (https only) or IP addresses/networks. Empty: no push is "
+    "ever sent. Private, loopback and link-local addresses must be listed explicitly.")
+
+
+@dataclass(frozen=True)
+class PushSection:
+    # option() gives a list a default_factory, which ruff cannot see.
+    gateway_allowlist: list[str] = option([], _GATEWAY_ALLOWLIST_DOC)  # noqa: RUF009
+    retry_initial_delay: str = option("1s", "Wait before retrying a failed push; doubles "
+                                      "after each failure.")
+    retry_max_delay: str = option("5m", "Longest wait between two retries of a push.")
+    give_up_after: str = option("1h", "Drop a notification not delivered within this time.")
+    request_timeout: str = option("10s", "Timeout of one request to a push gateway.")
+
+
 @dataclass(frozen=True)
 class RateLimitsSection:
     enabled: bool = option(True, "Master switch for every rate limit below.")
@@ -194,6 +212,7 @@ class Config:
     passwords: PasswordsSection = field(default_factory=PasswordsSection)
     auth: AuthSection = field(default_factory=AuthSection)
     federation: FederationSection = field(default_factory=FederationSection)
+    push: PushSection = field(default_factory=PushSection)
     rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
     user_directory: UserDirectorySection = field(default_factory=UserDirectorySection)
 
@@ -318,6 +337,8 @@ def _apply_env(values: dict[str, dict[str, Any]], known: dict[str, type],
 
 
 def _parse_env_value(env_name: str, text: str, typ: type) -> Any:
+    if get_origin(typ) is list:
+        return _parse_env_list(env_name, text)
     if typ is bool:
         if text.lower() in ("1", "true", "yes", "on"):
             return True
@@ -330,6 +351,19 @@ def _parse_env_value(env_name: str, text: str, typ: type) -> Any:
         except ValueError:
             raise ConfigError(f"{env_name}: expected an integer, got {text!r}") from None
     return text
+
+
+def _parse_env_list(env_name: str, text: str) -> list[str]:
+    """A JSON array of strings, or comma-separated values (`a,b`); empty text = []."""
+    if text.strip().startswith("["):
+        try:
+            values = json.loads(text)
+        except ValueError:
+            raise ConfigError(f"{env_name}: not a valid JSON array: {text!r}") from None
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ConfigError(f"{env_name}: expected an array of strings, got {text!r}")
+        return values
+    return [value.strip() for value in text.split(",") if value.strip()]
 
 
 def _build_section(name: str, section_cls: type, values: dict[str, Any]) -> Any:
@@ -372,6 +406,7 @@ def _validate(config: Config) -> None:
                           "time >= 1, parallelism >= 1)")
     _check_parsed("auth.access_token_lifetime", parse_duration_ms,
                   config.auth.access_token_lifetime)
+    _validate_push(config.push)
     for key, _, _, _ in section_fields(RateLimitsSection):
         if key != "enabled":
             _check_parsed(f"rate_limits.{key}", Rate.parse, getattr(config.rate_limits, key))
@@ -391,6 +426,19 @@ def _validate_media(media: MediaSection) -> None:
     for network in filter(None, (n.strip() for n in
                                  media.url_preview_allowed_networks.split(","))):
         _check_parsed("media.url_preview_allowed_networks", ipaddress.ip_network, network)
+
+
+def _validate_push(push: PushSection) -> None:
+    from closedserver.services.push.allowlist import parse_entry
+
+    if not all(isinstance(entry, str) for entry in push.gateway_allowlist):
+        raise ConfigError("push.gateway_allowlist: expected a list of strings")
+    for entry in push.gateway_allowlist:
+        _check_parsed("push.gateway_allowlist", parse_entry, entry)
+    for key in ("retry_initial_delay", "retry_max_delay", "give_up_after", "request_timeout"):
+        _check_parsed(f"push.{key}", parse_duration_ms, getattr(push, key))
+        if parse_duration_ms(getattr(push, key)) is None:
+            raise ConfigError(f"push.{key}: expected a duration like \"30s\", not off")
 
 
 def _check_parsed(key: str, parse: Any, value: str) -> None:

@@ -23,7 +23,10 @@ from closedserver.api.client import (
     media,
     media_download,
     membership,
+    notifications,
     profile,
+    push_rules,
+    pushers,
     register,
     relations,
     reports,
@@ -168,6 +171,26 @@ CLIENT_ROUTES = [
           media_download.get_content_override_name_legacy),
     route("GET", f"{MEDIA3}/thumbnail/{{serverName}}/{{mediaId}}",
           media_download.get_content_thumbnail_legacy),
+    # push notifications: rules (the /enabled and /actions routes come before the rule
+    # route, whose {ruleId} may contain "/" so that such IDs get the spec's 400)
+    route("GET", f"{C3}/pushrules/", push_rules.get_push_rules),
+    route("GET", f"{C3}/pushrules/global/", push_rules.get_push_rules_global),
+    route("GET", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/enabled",
+          push_rules.is_push_rule_enabled),
+    route("PUT", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/enabled",
+          push_rules.set_push_rule_enabled),
+    route("GET", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/actions",
+          push_rules.get_push_rule_actions),
+    route("PUT", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/actions",
+          push_rules.set_push_rule_actions),
+    route("GET", f"{C3}/pushrules/global/{{kind}}/{{ruleId:path}}", push_rules.get_push_rule),
+    route("PUT", f"{C3}/pushrules/global/{{kind}}/{{ruleId:path}}", push_rules.set_push_rule),
+    route("DELETE", f"{C3}/pushrules/global/{{kind}}/{{ruleId:path}}",
+          push_rules.delete_push_rule),
+    # push notifications: pushers and the notification list
+    route("GET", f"{C3}/pushers", pushers.get_pushers),
+    route("POST", f"{C3}/pushers/set", pushers.post_pusher),
+    route("GET", f"{C3}/notifications", notifications.get_notifications),
 ]
 
 
