@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from closedserver.storage.database import Database
+from closedserver.storage.e2ee_schema import E2EE_KEYS_SCHEMA
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -107,8 +108,13 @@ def m0001_accounts(conn: sqlite3.Connection) -> None:
     """)
 
 
+def m0400_e2ee_keys(conn: sqlite3.Connection) -> None:
+    execute_script(conn, E2EE_KEYS_SCHEMA)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
+    ("0400_e2ee_keys", m0400_e2ee_keys),
 ]
 
 
