@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from closedserver.config import Config
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
+from closedserver.services.e2ee.cross_signing import CrossSigning
+from closedserver.services.e2ee.device_keys import DeviceKeys
+from closedserver.services.e2ee.device_lists import DeviceLists
+from closedserver.services.e2ee.key_backup import KeyBackup
+from closedserver.services.e2ee.to_device import ToDevice
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
 from closedserver.services.profile import Profiles
@@ -44,6 +49,11 @@ class HomeServer:
     profiles: Profiles
     account_data: AccountData
     login_per_address: RateLimiter
+    device_lists: DeviceLists
+    keys: DeviceKeys
+    cross_signing: CrossSigning
+    to_device: ToDevice
+    key_backup: KeyBackup
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -100,8 +110,16 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     registration = Registration(
         config.registration.mode, accounts, registration_tokens, uia,
         per_address=RateLimiter(rates.rate("registration_per_address")))
+    server_name = config.server.server_name
+    device_lists = DeviceLists(db, notifier)
+    accounts.on_devices_changed = device_lists.note_device_change
+    cross_signing = CrossSigning(db, server_name, device_lists)
     return HomeServer(
         config=config, db=db, notifier=notifier, sessions=sessions, uia=uia,
         accounts=accounts, registration=registration, registration_tokens=registration_tokens,
         profiles=Profiles(db), account_data=AccountData(db),
-        login_per_address=RateLimiter(rates.rate("login_per_address")))
+        login_per_address=RateLimiter(rates.rate("login_per_address")),
+        device_lists=device_lists,
+        keys=DeviceKeys(db, server_name, device_lists, cross_signing),
+        cross_signing=cross_signing, to_device=ToDevice(db, server_name, notifier),
+        key_backup=KeyBackup(db))

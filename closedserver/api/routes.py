@@ -17,9 +17,12 @@ from closedserver.api.client import (
     account_data,
     devices,
     discovery,
+    key_backup,
+    keys,
     login,
     profile,
     register,
+    to_device,
 )
 from closedserver.config import Config
 
@@ -68,6 +71,33 @@ CLIENT_ROUTES = [
           account_data.get_room_account_data),
     route("PUT", f"{C3}/user/{{userId}}/rooms/{{roomId}}/account_data/{{type}}",
           account_data.set_room_account_data),
+    # end-to-end encryption: keys, cross-signing, to-device, key backup
+    route("POST", f"{C3}/keys/upload", keys.upload_keys),
+    route("POST", f"{C3}/keys/query", keys.query_keys),
+    route("POST", f"{C3}/keys/claim", keys.claim_keys),
+    route("GET", f"{C3}/keys/changes", keys.get_keys_changes),
+    route("POST", f"{C3}/keys/device_signing/upload", keys.upload_cross_signing_keys),
+    route("POST", f"{C3}/keys/signatures/upload", keys.upload_cross_signing_signatures),
+    route("PUT", f"{C3}/sendToDevice/{{eventType}}/{{txnId}}", to_device.send_to_device),
+    route("POST", f"{C3}/room_keys/version", key_backup.post_room_keys_version),
+    route("GET", f"{C3}/room_keys/version", key_backup.get_room_keys_version_current),
+    route("GET", f"{C3}/room_keys/version/{{version}}", key_backup.get_room_keys_version),
+    route("PUT", f"{C3}/room_keys/version/{{version}}", key_backup.put_room_keys_version),
+    route("DELETE", f"{C3}/room_keys/version/{{version}}",
+          key_backup.delete_room_keys_version),
+    route("PUT", f"{C3}/room_keys/keys", key_backup.put_room_keys),
+    route("GET", f"{C3}/room_keys/keys", key_backup.get_room_keys),
+    route("DELETE", f"{C3}/room_keys/keys", key_backup.delete_room_keys),
+    route("PUT", f"{C3}/room_keys/keys/{{roomId}}", key_backup.put_room_keys_by_room_id),
+    route("GET", f"{C3}/room_keys/keys/{{roomId}}", key_backup.get_room_keys_by_room_id),
+    route("DELETE", f"{C3}/room_keys/keys/{{roomId}}",
+          key_backup.delete_room_keys_by_room_id),
+    route("PUT", f"{C3}/room_keys/keys/{{roomId}}/{{sessionId}}",
+          key_backup.put_room_key_by_session_id),
+    route("GET", f"{C3}/room_keys/keys/{{roomId}}/{{sessionId}}",
+          key_backup.get_room_key_by_session_id),
+    route("DELETE", f"{C3}/room_keys/keys/{{roomId}}/{{sessionId}}",
+          key_backup.delete_room_key_by_session_id),
 ]
 
 
