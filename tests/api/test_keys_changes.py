@@ -1,0 +1,77 @@
+"""GET /keys/changes: users whose devices changed between two stream tokens.
+
+Until rooms exist, a user shares a room only with themself, so only their own changes show.
+The current token is read from the server's SQLite file (no /sync yet to hand one out).
+"""
+
+import sqlite3
+
+import pytest
+
+from closedserver.errors import InvalidParam
+from closedserver.services.stream_tokens import make_token, parse_stream_token
+from tests.api.e2ee_keys import CrossSigningSet, TestDevice
+from tests.helpers import assert_matrix_error, login
+
+
+def current_token(server) -> str:
+    conn = sqlite3.connect(f"file:{server.data_dir / 'closedserver.db'}?mode=ro", uri=True)
+    try:
+        return make_token(conn.execute("SELECT position FROM stream_position").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def changed(client, since: str) -> list[str]:
+    resp = client.get("/keys/changes", params={"from": since, "to": since})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["left"] == []
+    return resp.json()["changed"]
+
+
+def test_own_changes_since_a_token(server, alice, bob):
+    since = current_token(server)
+    assert changed(alice, since) == []
+    bob.post("/keys/upload", {"device_keys": TestDevice(bob.user_id,
+                                                        bob.device_id).device_keys()})
+    assert changed(alice, since) == []  # no room shared with bob
+    login(server.url, alice.localpart)  # a new device
+    assert changed(alice, since) == [alice.user_id]
+
+    since = current_token(server)
+    device = TestDevice(alice.user_id, alice.device_id)
+    alice.post("/keys/upload", {"one_time_keys": device.one_time_keys(2)})
+    assert changed(alice, since) == []  # one-time keys are not identity keys
+    alice.post("/keys/upload", {"device_keys": device.device_keys()})
+    assert changed(alice, since) == [alice.user_id]
+
+    since = current_token(server)
+    alice.post("/keys/device_signing/upload", CrossSigningSet(alice.user_id).upload_body())
+    assert changed(alice, since) == [alice.user_id]
+
+
+def test_everything_since_the_start(server, alice):
+    assert changed(alice, "s0") == [alice.user_id]  # the registration's device
+
+
+def test_bad_tokens_and_missing_parameters(server, alice):
+    assert_matrix_error(alice.get("/keys/changes", params={"from": "x1", "to": "s1"}), 400,
+                        "M_INVALID_PARAM")
+    assert_matrix_error(alice.get("/keys/changes", params={"from": "s1", "to": "1"}), 400,
+                        "M_INVALID_PARAM")
+    assert_matrix_error(alice.get("/keys/changes", params={"to": "s1"}), 400,
+                        "M_MISSING_PARAM")
+    assert_matrix_error(alice.get("/keys/changes", params={"from": "s1"}), 400,
+                        "M_MISSING_PARAM")
+
+
+def test_stream_tokens_round_trip_and_allow_extra_parts():
+    assert make_token(42) == "s42"
+    assert parse_stream_token("s42") == 42
+    assert parse_stream_token("s42_7_x") == 42
+
+
+@pytest.mark.parametrize("bad", ["42", "s", "s-1", "sx", "s1 ", "", "S1"])
+def test_malformed_stream_tokens_are_invalid_param(bad):
+    with pytest.raises(InvalidParam):
+        parse_stream_token(bad)
