@@ -11,6 +11,7 @@ import copy
 import itertools
 from typing import Any
 
+import nacl.exceptions
 import nacl.public
 import nacl.signing
 from canonicaljson import encode_canonical_json
@@ -103,3 +104,16 @@ class CrossSigningSet:
         return {"master_key": self.key("master"),
                 "self_signing_key": self.key("self_signing"),
                 "user_signing_key": self.key("user_signing")}
+
+
+def verifies(signed: dict[str, Any], user_id: str, key_id: str, public: str) -> bool:
+    """Does `signed` carry a valid ed25519 signature by `key_id` (checked independently)?"""
+    unsigned = {k: v for k, v in signed.items() if k not in ("signatures", "unsigned")}
+    signature = signed["signatures"][user_id][key_id]
+    verify_key = nacl.signing.VerifyKey(base64.b64decode(public + "=" * (-len(public) % 4)))
+    try:
+        verify_key.verify(encode_canonical_json(unsigned),
+                          base64.b64decode(signature + "=" * (-len(signature) % 4)))
+    except nacl.exceptions.BadSignatureError:
+        return False
+    return True
