@@ -106,6 +106,12 @@ def test_a_device_signs_its_own_master_key(server, alice, bob):
     device, keys = set_up(alice)
     signed = device.sign(keys.key("master"))
     master_id = public_key(keys.master)
+    forged = sign(keys.key("master"), alice.user_id, device.key_id,
+                  CrossSigningSet(alice.user_id).master)
+    resp = alice.post("/keys/signatures/upload", {alice.user_id: {master_id: forged}})
+    assert resp.json()["failures"][alice.user_id][master_id]["errcode"] == \
+        "M_INVALID_SIGNATURE"
+    assert "signatures" not in query(bob, alice.user_id)["master_keys"][alice.user_id]
     resp = alice.post("/keys/signatures/upload", {alice.user_id: {master_id: signed}})
     assert resp.json() == {"failures": {}}
     shown = query(bob, alice.user_id)["master_keys"][alice.user_id]

@@ -86,3 +86,21 @@ def test_logout_deletes_the_device_keys(server, hs, alice):
     assert hs.keys.unused_fallback_key_types(alice.user_id, second["device_id"]) == []
     shown = alice.post("/keys/query", {"device_keys": {alice.user_id: []}}).json()
     assert second["device_id"] not in shown["device_keys"][alice.user_id]
+
+
+def test_cli_logout_deletes_keys_and_inbox_and_records_the_change(server, hs, alice, bob):
+    device = TestDevice(alice.user_id, alice.device_id)
+    alice.post("/keys/upload", {"device_keys": device.device_keys(),
+                                "one_time_keys": device.one_time_keys(2)})
+    bob.put("/sendToDevice/m.test/cli", {"messages": {alice.user_id: {"*": {"x": 1}}}})
+    before = position(hs)
+    result = server.cli("user", "logout", alice.localpart, "--device", alice.device_id)
+    assert result.returncode == 0, result.stderr
+    assert alice.user_id in hs.device_lists.users_with_changed_devices(before, position(hs))
+    assert hs.keys.one_time_key_counts(alice.user_id, alice.device_id) == {
+        "signed_curve25519": 0}
+    events, _ = hs.to_device.to_device_for_sync(alice.user_id, alice.device_id, 0,
+                                                position(hs))
+    assert events == []
+    shown = bob.post("/keys/query", {"device_keys": {alice.user_id: []}}).json()
+    assert shown["device_keys"][alice.user_id] == {}

@@ -86,19 +86,19 @@ class SignatureUpload:
             raise InvalidSignature("The signed object is not the stored master key")
         signatures = signed.get("signatures")
         mine = signatures.get(self.requester) if isinstance(signatures, dict) else None
-        new = 0
+        verified = {}  # all checked before any is stored
         for key_id in mine if isinstance(mine, dict) else {}:
             algorithm, _, device_id = key_id.partition(":")
             device = self.device_keys.get_device_keys(self.requester, device_id)
             device_key = (device or {}).get("keys", {}).get(key_id)
-            if algorithm != ED25519 or device_key is None:
-                continue
-            signature = self._verified(stored, signed, self.requester, key_id, device_key)
+            if algorithm == ED25519 and device_key is not None:
+                verified[key_id] = self._verified(stored, signed, self.requester, key_id,
+                                                  device_key)
+        if not verified:
+            raise InvalidSignature("No signature by one of your devices on your master key")
+        for key_id, signature in verified.items():
             self.store.upsert_master_key_signature(
                 self.requester, public_key, self.requester, key_id, signature)
-            new += 1
-        if not new:
-            raise InvalidSignature("No signature by one of your devices on your master key")
         self.changed_users.add(self.requester)
 
     def _sign_other_users_master_key(self, user_id: str, key_id: str,
