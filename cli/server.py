@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +19,7 @@ from closedserver.config import (
     load_config,
     render_config_file,
 )
-from closedserver.keyfile import generate_signing_key_file
+from closedserver.matrix.signing import SigningKey, save_signing_key
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
 
@@ -50,7 +52,9 @@ def init(
     for path in (config.database_path, *_sidecars(config.database_path)):
         path.unlink(missing_ok=True)
     config_path.write_text(config_text)
-    key_id = generate_signing_key_file(config.signing_key_path)
+    key = SigningKey.generate()
+    save_signing_key(config.signing_key_path, key)
+    key_id = key.key_id
     database = Database(config.database_path)
     migrate(database)
     database.close()
@@ -69,25 +73,10 @@ def run(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     Example: closedserver run --data-dir /srv/closedserver
     """
-    import uvicorn
-
-    from closedserver.app import create_app
-    from closedserver.homeserver import build_homeserver
-    from closedserver.logs import setup_logging
-
     try:
-        config = load_config(data_dir)
+        load_config(data_dir)
     except ConfigError as exc:
         fail(str(exc))
-    setup_logging(config.server.log_level)
-    hs = build_homeserver(config)
-    ssl = {}
-    if config.tls_enabled:
-        ssl = {"ssl_certfile": config.path(config.server.tls_certificate),
-               "ssl_keyfile": config.path(config.server.tls_private_key)}
-    try:
-        uvicorn.run(create_app(hs), host=config.listen_host, port=config.listen_port,
-                    log_config=None, access_log=False, loop="auto", http="auto",
-                    lifespan="on", server_header=False, **ssl)
-    finally:
-        hs.close()
+    # Become the lean server process (same PID): the CLI's libraries stay out of memory.
+    command = [sys.executable, "-m", "closedserver.serve", "--data-dir", str(data_dir)]
+    os.execv(sys.executable, command)

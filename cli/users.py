@@ -159,7 +159,7 @@ def deactivate(user: UserArg,
     with open_homeserver(data_dir) as hs:
         user_id = hs.accounts.find_user(user).user_id
         confirm(f"Deactivate {user_id} for good?", yes)
-        hs.accounts.deactivate(user_id, erase=erase)
+        hs.deactivation.deactivate(user_id, erase=erase)
     typer.echo(f"deactivated {user_id}")
 
 
@@ -185,6 +185,30 @@ def unlock(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
         user_id = hs.accounts.find_user(user).user_id
         hs.accounts.set_locked(user_id, False)
     typer.echo(f"unlocked {user_id}")
+
+
+@app.command("suspend")
+def suspend(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Suspend a user: they can read and leave rooms but not join, send or change profile.
+
+    Example: closedserver user suspend mallory
+    """
+    with open_homeserver(data_dir) as hs:
+        user_id = hs.accounts.find_user(user).user_id
+        hs.accounts.set_suspended(user_id, True)
+    typer.echo(f"suspended {user_id}")
+
+
+@app.command("unsuspend")
+def unsuspend(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Lift a suspension.
+
+    Example: closedserver user unsuspend mallory
+    """
+    with open_homeserver(data_dir) as hs:
+        user_id = hs.accounts.find_user(user).user_id
+        hs.accounts.set_suspended(user_id, False)
+    typer.echo(f"unsuspended {user_id}")
 
 
 @app.command("devices")

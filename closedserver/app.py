@@ -35,6 +35,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
                          status=exc.status_code)
 
 
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """Anything else: 500 M_UNKNOWN; the middleware logs the traceback once."""
+    return json_response({"errcode": "M_UNKNOWN", "error": "Internal server error"},
+                         status=500)
+
+
 def create_app(hs: HomeServer) -> ServeMiddleware:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -45,7 +51,8 @@ def create_app(hs: HomeServer) -> ServeMiddleware:
         await hs.stop_background_tasks()
 
     app = Starlette(routes=build_routes(hs.config), lifespan=lifespan,
-                    exception_handlers={MatrixError: matrix_error, HTTPException: http_error})
+                    exception_handlers={MatrixError: matrix_error, HTTPException: http_error,
+                                        Exception: unexpected_error})
     app.router.redirect_slashes = False
     app.state.hs = hs
     return ServeMiddleware(app)

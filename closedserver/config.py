@@ -8,12 +8,15 @@ An unknown key or a bad value raises ConfigError naming the key, so start-up sto
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
+
+from closedserver.matrix.ids import is_valid_server_name
 
 CONFIG_FILE_NAME = "closedserver.toml"
 ENV_PREFIX = "CLOSEDSERVER_"
@@ -77,6 +80,57 @@ class DatabaseSection:
 @dataclass(frozen=True)
 class MediaSection:
     path: str = option("media", "Directory for uploaded media, relative to the data dir.")
+    max_upload_size: str = option("50M", "Largest upload accepted (`500K`, `50M`, `1G`); "
+                                  "larger ones get 413 M_TOO_LARGE. Shown in `/media/config`.")
+    max_bytes_per_user: str = option("off", "Storage quota per user (`10G`) or `off`; an "
+                                     "upload beyond it gets 403 M_FORBIDDEN.")
+    allowed_content_types: str = option("", "Comma-separated content types users may upload "
+                                        "(globs such as `image/*`); empty allows every type.")
+    refused_content_types: str = option("", "Comma-separated content types refused with 403 "
+                                        "M_FORBIDDEN (globs such as `application/x-*`).")
+    max_pending_uploads: int = option(10, "IDs from `/media/v1/create` a user may hold "
+                                      "without content yet; more get 429 M_LIMIT_EXCEEDED.")
+    unused_expiry: str = option("24h", "How long an ID from `/media/v1/create` waits for its "
+                                "content before it expires (`unused_expires_at`).")
+    freeze_unauthenticated: bool = option(True, "Serve media uploaded from now on only through "
+                                          "the authenticated `/_matrix/client/v1/media` "
+                                          "endpoints (spec: the 1.12 freeze). Media uploaded "
+                                          "while this was `false` stays available on the "
+                                          "legacy `/_matrix/media/v3` ones.")
+    thumbnail_sizes: str = option("32x32-crop,96x96-crop,320x240-scale,640x480-scale,"
+                                  "800x600-scale", "Thumbnail sizes the server makes "
+                                  "(`WxH-crop` or `WxH-scale`); requests get the nearest one.")
+    max_thumbnail_pixels: int = option(32_000_000, "Images with more pixels than this "
+                                       "(width x height x frames) are not thumbnailed "
+                                       "(413 M_TOO_LARGE), checked before decoding.")
+    url_preview_enabled: bool = option(False, "Answer `/media/preview_url` by fetching the "
+                                       "page (outbound requests). Private, loopback and "
+                                       "link-local addresses are always refused.")
+    url_preview_allowed_networks: str = option("", "Comma-separated CIDR networks that URL "
+                                               "previews may reach even though they are "
+                                               "private (e.g. an intranet `10.1.0.0/16`).")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return parse_size_bytes(self.max_upload_size)  # type: ignore[return-value]
+
+    @property
+    def quota_bytes(self) -> int | None:
+        return parse_size_bytes(self.max_bytes_per_user)
+
+    @property
+    def unused_expiry_ms(self) -> int:
+        return parse_duration_ms(self.unused_expiry) or 0
+
+    def thumbnail_size_list(self) -> list[tuple[int, int, str]]:
+        """The configured thumbnail sizes as (width, height, method)."""
+        sizes = []
+        for item in self.thumbnail_sizes.split(","):
+            match = re.fullmatch(r"\s*(\d{1,4})x(\d{1,4})-(crop|scale)\s*", item)
+            if not match or int(match.group(1)) < 1 or int(match.group(2)) < 1:
+                raise ValueError(f'expected sizes like "96x96-crop,320x240-scale", got {item!r}')
+            sizes.append((int(match.group(1)), int(match.group(2)), match.group(3)))
+        return sizes
 
 
 @dataclass(frozen=True)
@@ -122,6 +176,13 @@ class RateLimitsSection:
 
 
 @dataclass(frozen=True)
+class UserDirectorySection:
+    search_all_users: bool = option(True, "User directory search finds every active local "
+                                    "user. `false`: only users who share a room with the "
+                                    "searcher or are in public or world-readable rooms.")
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration plus the data dir it was loaded from."""
 
@@ -134,6 +195,7 @@ class Config:
     auth: AuthSection = field(default_factory=AuthSection)
     federation: FederationSection = field(default_factory=FederationSection)
     rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
+    user_directory: UserDirectorySection = field(default_factory=UserDirectorySection)
 
     def path(self, relative: str) -> Path:
         """Resolve a configured path against the data dir."""
@@ -197,6 +259,17 @@ def parse_duration_ms(text: str) -> int | None:
     unit_ms = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000,
                "w": 7 * 86_400_000}
     return int(match.group(1)) * unit_ms[match.group(2)]
+
+
+def parse_size_bytes(text: str) -> int | None:
+    """Parse "500K", "50M", "1G" (powers of 1024) or a plain byte count; "off" gives None."""
+    if text == "off":
+        return None
+    match = re.fullmatch(r"(\d+)\s*([KMGT]?)(?:i?B)?", text.strip(), re.IGNORECASE)
+    if not match:
+        raise ValueError(f'expected a size like "50M", "1G" or "off", got "{text}"')
+    power = " KMGT".index(match.group(2).upper() or " ")
+    return int(match.group(1)) * 1024 ** power
 
 
 def load_config(data_dir: Path, environ: dict[str, str] | None = None) -> Config:
@@ -271,13 +344,9 @@ def _build_section(name: str, section_cls: type, values: dict[str, Any]) -> Any:
     return section_cls(**values)
 
 
-_SERVER_NAME = re.compile(
-    r"^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,255})(?::[0-9]{1,5})?$")
-
-
 def _validate(config: Config) -> None:
     s = config.server
-    if not _SERVER_NAME.match(s.server_name):
+    if not is_valid_server_name(s.server_name):
         raise ConfigError(f"server.server_name: {s.server_name!r} is not a valid server name "
                           "(a hostname or IP address with an optional :port)")
     if not re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}", s.listen):
@@ -306,6 +375,22 @@ def _validate(config: Config) -> None:
     for key, _, _, _ in section_fields(RateLimitsSection):
         if key != "enabled":
             _check_parsed(f"rate_limits.{key}", Rate.parse, getattr(config.rate_limits, key))
+    _validate_media(config.media)
+
+
+def _validate_media(media: MediaSection) -> None:
+    _check_parsed("media.max_upload_size", parse_size_bytes, media.max_upload_size)
+    _check_parsed("media.max_bytes_per_user", parse_size_bytes, media.max_bytes_per_user)
+    _check_parsed("media.unused_expiry", parse_duration_ms, media.unused_expiry)
+    _check_parsed("media.thumbnail_sizes", lambda _: media.thumbnail_size_list(), "")
+    if not parse_size_bytes(media.max_upload_size):
+        raise ConfigError("media.max_upload_size: expected a size like \"50M\" (not off or 0)")
+    if media.max_pending_uploads < 1 or media.max_thumbnail_pixels < 1:
+        raise ConfigError("media.max_pending_uploads and media.max_thumbnail_pixels must be "
+                          "at least 1")
+    for network in filter(None, (n.strip() for n in
+                                 media.url_preview_allowed_networks.split(","))):
+        _check_parsed("media.url_preview_allowed_networks", ipaddress.ip_network, network)
 
 
 def _check_parsed(key: str, parse: Any, value: str) -> None:

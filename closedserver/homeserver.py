@@ -12,23 +12,50 @@ import logging
 from dataclasses import dataclass, field
 
 from closedserver.config import Config
+from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
+from closedserver.services.deactivation import Deactivation
 from closedserver.services.e2ee.cross_signing import CrossSigning
 from closedserver.services.e2ee.device_keys import DeviceKeys
 from closedserver.services.e2ee.device_lists import DeviceLists
 from closedserver.services.e2ee.key_backup import KeyBackup
 from closedserver.services.e2ee.to_device import ToDevice
+from closedserver.services.event_cache import EventCache
+from closedserver.services.media import MediaServices, build_media_services
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
 from closedserver.services.profile import Profiles
 from closedserver.services.ratelimit import RateLimiter
 from closedserver.services.registration import Registration
 from closedserver.services.registration_tokens import RegistrationTokens
+from closedserver.services.room_state import RoomState
+from closedserver.services.rooms.access import RoomAccess
+from closedserver.services.rooms.aliases import Aliases
+from closedserver.services.rooms.client_events import ClientEventSerializer
+from closedserver.services.rooms.creation import RoomCreation
+from closedserver.services.rooms.directory import RoomDirectory
+from closedserver.services.rooms.hierarchy import SpaceHierarchy
+from closedserver.services.rooms.membership import Membership
+from closedserver.services.rooms.public_rooms import PublicRooms
+from closedserver.services.rooms.reading import RoomReader
+from closedserver.services.rooms.relations import Relations
+from closedserver.services.rooms.reports import Reports
+from closedserver.services.rooms.sending import Sending
+from closedserver.services.rooms.summaries import RoomSummaries
+from closedserver.services.rooms.threads import Threads
+from closedserver.services.rooms.upgrade import RoomUpgrades
+from closedserver.services.rooms.user_directory import UserDirectory
+from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.sessions import Sessions
+from closedserver.services.timeline import Timeline
 from closedserver.services.uia import STAGE_PASSWORD, UserInteractiveAuth
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
+from closedserver.storage.relations import RelationsStore
+from closedserver.storage.room_directory import RoomDirectoryStore
+from closedserver.storage.rooms import RoomsStore
+from closedserver.storage.user_directory import UserDirectoryStore
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +67,7 @@ LAST_SEEN_FLUSH_S = 10.0
 class HomeServer:
     config: Config
     db: Database
+    signing_key: SigningKey
     notifier: Notifier
     sessions: Sessions
     uia: UserInteractiveAuth
@@ -49,6 +77,27 @@ class HomeServer:
     profiles: Profiles
     account_data: AccountData
     login_per_address: RateLimiter
+    events: EventCache
+    room_state: RoomState
+    timeline: Timeline
+    room_access: RoomAccess
+    aliases: Aliases
+    room_creation: RoomCreation
+    membership: Membership
+    sending: Sending
+    visibility: Visibility
+    serializer: ClientEventSerializer
+    room_reader: RoomReader
+    deactivation: Deactivation
+    room_directory: RoomDirectory
+    public_rooms: PublicRooms
+    user_directory: UserDirectory
+    relations: Relations
+    threads: Threads
+    space_hierarchy: SpaceHierarchy
+    room_upgrades: RoomUpgrades
+    reports: Reports
+    media: MediaServices
     device_lists: DeviceLists
     keys: DeviceKeys
     cross_signing: CrossSigning
@@ -63,6 +112,7 @@ class HomeServer:
     async def start_background_tasks(self) -> None:
         self._tasks.append(asyncio.create_task(self._watch_other_writers()))
         self._tasks.append(asyncio.create_task(self._flush_last_seen()))
+        self._tasks.append(asyncio.create_task(self.media.admin.run_housekeeping()))
 
     async def stop_background_tasks(self) -> None:
         for task in self._tasks:
@@ -78,6 +128,8 @@ class HomeServer:
         while True:
             await asyncio.sleep(DATA_VERSION_POLL_S)
             if self.db.changed_elsewhere():
+                self.events.clear()
+                self.room_state.clear()
                 self.notifier.notify_all()
 
     async def _flush_last_seen(self) -> None:
@@ -110,16 +162,49 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     registration = Registration(
         config.registration.mode, accounts, registration_tokens, uia,
         per_address=RateLimiter(rates.rate("registration_per_address")))
-    server_name = config.server.server_name
-    device_lists = DeviceLists(db, notifier)
+    signing_key = load_signing_keys(config.signing_key_path)[0]
+    events = EventCache(db)
+    room_state = RoomState(db, events)
+    timeline = Timeline(db, events, room_state, notifier, config.server.server_name,
+                        signing_key)
+    access = RoomAccess(events, room_state, RoomsStore(db))
+    aliases = Aliases(access, config.server.server_name)
+    membership = Membership(timeline, access, aliases, accounts)
+    visibility = Visibility(events, room_state)
+    serializer = ClientEventSerializer(events)
+    room_creation = RoomCreation(timeline, accounts, aliases)
+    room_reader = RoomReader(access, visibility, serializer)
+    directory_store = RoomDirectoryStore(db)
+    summaries = RoomSummaries(access, events, directory_store)
+    relations_store = RelationsStore(db)
+    device_lists = DeviceLists(
+        db, notifier, users_sharing_a_room=room_state.store.users_sharing_a_room)
     accounts.on_devices_changed = device_lists.note_device_change
-    cross_signing = CrossSigning(db, server_name, device_lists)
+    cross_signing = CrossSigning(db, config.server.server_name, device_lists)
     return HomeServer(
-        config=config, db=db, notifier=notifier, sessions=sessions, uia=uia,
-        accounts=accounts, registration=registration, registration_tokens=registration_tokens,
-        profiles=Profiles(db), account_data=AccountData(db),
-        login_per_address=RateLimiter(rates.rate("login_per_address")),
+        config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
+        uia=uia, accounts=accounts, registration=registration,
+        registration_tokens=registration_tokens, profiles=Profiles(db, membership),
+        account_data=AccountData(db),
+        login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
+        room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
+        room_creation=room_creation, membership=membership,
+        sending=Sending(timeline, access, aliases), visibility=visibility,
+        serializer=serializer, room_reader=room_reader,
+        deactivation=Deactivation(accounts, membership),
+        room_directory=RoomDirectory(timeline, access, aliases),
+        public_rooms=PublicRooms(summaries, config.server.server_name),
+        user_directory=UserDirectory(
+            UserDirectoryStore(db), events, room_state,
+            search_all_users=config.user_directory.search_all_users),
+        relations=Relations(room_reader, relations_store),
+        threads=Threads(room_reader, relations_store),
+        space_hierarchy=SpaceHierarchy(summaries, membership),
+        room_upgrades=RoomUpgrades(timeline, access, room_creation, directory_store),
+        reports=Reports(room_reader, accounts),
+        media=build_media_services(config, db),
         device_lists=device_lists,
-        keys=DeviceKeys(db, server_name, device_lists, cross_signing),
-        cross_signing=cross_signing, to_device=ToDevice(db, server_name, notifier),
+        keys=DeviceKeys(db, config.server.server_name, device_lists, cross_signing),
+        cross_signing=cross_signing,
+        to_device=ToDevice(db, config.server.server_name, notifier),
         key_backup=KeyBackup(db))

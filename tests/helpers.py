@@ -34,7 +34,7 @@ class UserClient:
         self.device_id = device_id
         self.password = password
         self.access_token = access_token
-        self.http = httpx.Client(base_url=base_url, timeout=30,
+        self.http = httpx.Client(base_url=base_url, timeout=30, trust_env=False,
                                  headers={"Authorization": f"Bearer {access_token}"})
 
     @property
@@ -82,3 +82,32 @@ def login(base_url: str, user: str, password: str = PASSWORD, **extra: Any) -> h
     body = {"type": "m.login.password", "identifier": {"type": "m.id.user", "user": user},
             "password": password, **extra}
     return httpx.post(f"{base_url}{C3}/login", json=body, timeout=30)
+
+
+def create_room(client: UserClient, **body: Any) -> str:
+    resp = client.post("/createRoom", body)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["room_id"]
+
+
+def send_text(client: UserClient, room_id: str, body: str, txn_id: str | None = None) -> str:
+    txn_id = txn_id or unique_name("txn")
+    resp = client.put(f"/rooms/{room_id}/send/m.room.message/{txn_id}",
+                      {"msgtype": "m.text", "body": body})
+    assert resp.status_code == 200, resp.text
+    return resp.json()["event_id"]
+
+
+def room_messages(client: UserClient, room_id: str, **params: Any) -> dict[str, Any]:
+    resp = client.get(f"/rooms/{room_id}/messages", params=params)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def joined_room_with(owner: UserClient, *members: UserClient, **body: Any) -> str:
+    """A room created by `owner` that every other client has joined."""
+    room_id = create_room(owner, invite=[m.user_id for m in members], **body)
+    for member in members:
+        resp = member.post(f"/join/{room_id}")
+        assert resp.status_code == 200, resp.text
+    return room_id

@@ -8,7 +8,6 @@ these methods, so a user created either way is the same.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +22,7 @@ from closedserver.errors import (
     UserInUse,
     UserLocked,
 )
+from closedserver.matrix.ids import is_valid_localpart_for_new_user
 from closedserver.randomness import random_device_id
 from closedserver.services.passwords import Passwords
 from closedserver.services.ratelimit import RateLimiter
@@ -34,9 +34,6 @@ from closedserver.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-# Spec appendices, "User Identifiers": the grammar for newly created user IDs.
-_LOCALPART = re.compile(r"^[a-z0-9._=\-/+]+$")
-MAX_USER_ID_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -69,13 +66,10 @@ class Accounts:
 
     def validate_new_localpart(self, localpart: str) -> str:
         """Check a wanted localpart; returns the full user ID or raises M_INVALID_USERNAME."""
-        if not localpart or not _LOCALPART.match(localpart):
+        if not is_valid_localpart_for_new_user(localpart, self.server_name):
             raise InvalidUsername("User IDs may only contain a-z, 0-9, '.', '_', '=', '-', "
-                                  "'/' and '+'")
-        user_id = self.user_id_for(localpart)
-        if len(user_id.encode()) > MAX_USER_ID_LENGTH:
-            raise InvalidUsername(f"User ID too long (max {MAX_USER_ID_LENGTH} bytes)")
-        return user_id
+                                  "'/' and '+', and be at most 255 bytes long")
+        return self.user_id_for(localpart)
 
     def resolve_user_id(self, user: str) -> str:
         """Accept `alice` or `@alice:server` (any case of localpart) and give the user ID."""

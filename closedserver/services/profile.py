@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from closedserver.errors import BadJson, Forbidden, MatrixError, NotFound
+from closedserver.services.rooms.membership import Membership
 from closedserver.storage.accounts import AccountsStore
 from closedserver.storage.database import Database
 
@@ -29,9 +30,10 @@ class KeyTooLarge(MatrixError):
 
 
 class Profiles:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, membership: Membership) -> None:
         self.db = db
         self.store = AccountsStore(db)
+        self.membership = membership
 
     def get_profile(self, user_id: str) -> dict[str, Any]:
         user = self.store.get_user(user_id)
@@ -55,6 +57,8 @@ class Profiles:
             if len(orjson.dumps(profile)) > MAX_PROFILE_BYTES:
                 raise ProfileTooLarge("The profile would exceed 64 KiB")
             self.store.update_profile(user_id, profile)
+        if key in ("displayname", "avatar_url"):
+            self.membership.update_profile_in_rooms(user_id)
         return profile
 
     def delete_field(self, requester_id: str, user_id: str, key: str) -> dict[str, Any]:
@@ -64,6 +68,8 @@ class Profiles:
             profile = dict(self.get_profile(user_id))
             if profile.pop(key, None) is not None:
                 self.store.update_profile(user_id, profile)
+        if key in ("displayname", "avatar_url"):
+            self.membership.update_profile_in_rooms(user_id)
         return profile
 
     def _check_owner(self, requester_id: str, user_id: str) -> None:

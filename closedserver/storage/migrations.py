@@ -108,21 +108,186 @@ def m0001_accounts(conn: sqlite3.Connection) -> None:
     """)
 
 
+def m0100_rooms(conn: sqlite3.Connection) -> None:
+    execute_script(conn, """
+    CREATE TABLE rooms (
+        room_id TEXT PRIMARY KEY,
+        room_version TEXT NOT NULL,
+        creator TEXT NOT NULL,
+        created_ts INTEGER NOT NULL,
+        room_type TEXT,
+        federate INTEGER NOT NULL DEFAULT 1,
+        is_public INTEGER NOT NULL DEFAULT 0,
+        blocked INTEGER NOT NULL DEFAULT 0,
+        current_state_group INTEGER,
+        last_stream_ordering INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+
+    -- Events in stream order: the rowid IS the server-wide stream position.
+    CREATE TABLE events (
+        stream_ordering INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        state_key TEXT,
+        sender TEXT NOT NULL,
+        depth INTEGER NOT NULL,
+        origin_server_ts INTEGER NOT NULL,
+        state_group INTEGER NOT NULL,
+        replaces_state TEXT,
+        redacted_by TEXT,
+        relates_to TEXT,
+        rel_type TEXT,
+        aggregation_key TEXT,
+        thread_id TEXT,
+        contains_url INTEGER NOT NULL DEFAULT 0,
+        json BLOB NOT NULL
+    );
+    CREATE INDEX events_room ON events(room_id, stream_ordering);
+    CREATE INDEX events_relations ON events(relates_to, rel_type, stream_ordering)
+        WHERE relates_to IS NOT NULL;
+    CREATE INDEX events_room_ts ON events(room_id, origin_server_ts);
+
+    CREATE TABLE room_extremities (
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (room_id, event_id)
+    ) WITHOUT ROWID;
+
+    -- State groups: a group is its prev_group plus its own entries (a delta), or a full
+    -- snapshot when prev_group is NULL. Every event records the group of the state before it.
+    CREATE TABLE state_groups (
+        id INTEGER PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        prev_group INTEGER REFERENCES state_groups(id),
+        chain_length INTEGER NOT NULL
+    );
+    CREATE INDEX state_groups_room ON state_groups(room_id);
+    CREATE TABLE state_group_entries (
+        group_id INTEGER NOT NULL REFERENCES state_groups(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        state_key TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (group_id, type, state_key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE current_state (
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        state_key TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (room_id, type, state_key)
+    ) WITHOUT ROWID;
+
+    -- Current membership of every user (local or not) in every room, for fast lookups.
+    CREATE TABLE room_members (
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        membership TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        stream_ordering INTEGER NOT NULL,
+        displayname TEXT,
+        avatar_url TEXT,
+        forgotten INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX room_members_user ON room_members(user_id, membership);
+    CREATE INDEX room_members_stream ON room_members(user_id, stream_ordering);
+
+    CREATE TABLE event_txn_ids (
+        user_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        txn_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        created_ts INTEGER NOT NULL,
+        PRIMARY KEY (user_id, device_id, txn_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_txn_ids_event ON event_txn_ids(event_id);
+
+    CREATE TABLE room_aliases (
+        alias TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        creator TEXT NOT NULL,
+        created_ts INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX room_aliases_room ON room_aliases(room_id);
+
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        room_id TEXT,
+        event_id TEXT,
+        target_user_id TEXT,
+        reporter TEXT NOT NULL,
+        reason TEXT,
+        score INTEGER,
+        created_ts INTEGER NOT NULL
+    );
+    """)
+
+
+def m0500_rooms_extras_thread_index(conn: sqlite3.Connection) -> None:
+    # GET /threads groups a room's m.thread replies by root, newest activity first.
+    execute_script(conn, """
+    CREATE INDEX events_thread_replies ON events(room_id, relates_to, stream_ordering)
+        WHERE rel_type = 'm.thread';
+    """)
+
+
+def m0300_media(conn: sqlite3.Connection) -> None:
+    """Media metadata; the bytes are files named by their sha256 under the media dir."""
+    execute_script(conn, """
+    CREATE TABLE media (
+        media_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        created_ts INTEGER NOT NULL,
+        expires_ts INTEGER,
+        upload_ts INTEGER,
+        sha256 TEXT,
+        size INTEGER NOT NULL DEFAULT 0,
+        content_type TEXT,
+        filename TEXT,
+        quarantined_ts INTEGER,
+        unauthenticated INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX media_user ON media(user_id, created_ts);
+    CREATE INDEX media_sha256 ON media(sha256);
+    CREATE INDEX media_created ON media(created_ts);
+
+    CREATE TABLE media_thumbnails (
+        sha256 TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        animated INTEGER NOT NULL,
+        thumbnail_sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_ts INTEGER NOT NULL,
+        PRIMARY KEY (sha256, width, height, method, animated)
+    ) WITHOUT ROWID;
+    CREATE INDEX media_thumbnails_blob ON media_thumbnails(thumbnail_sha256);
+    """)
+
+
 def m0400_e2ee_keys(conn: sqlite3.Connection) -> None:
     execute_script(conn, E2EE_KEYS_SCHEMA)
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
+    ("0100_rooms", m0100_rooms),
+    ("0500_rooms_extras_thread_index", m0500_rooms_extras_thread_index),
+    ("0300_media", m0300_media),
     ("0400_e2ee_keys", m0400_e2ee_keys),
 ]
 
 
 def applied_migrations(database: Database) -> set[str]:
-    db = database.utils
-    if "schema_migrations" not in db.table_names():
+    conn = database.conn
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                    "AND name = 'schema_migrations'").fetchone() is None:
         return set()
-    return {row["name"] for row in db["schema_migrations"].rows}
+    return {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
 
 
 def pending_migrations(database: Database) -> list[str]:

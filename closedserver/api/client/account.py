@@ -41,5 +41,5 @@ async def deactivate(request: Request) -> Response:
     body = await json_object(request)
     await hs.uia.authenticate(body.get("auth"), operation="deactivate",
                               flows=[[STAGE_PASSWORD]], user_id=requester.user_id)
-    hs.accounts.deactivate(requester.user_id, erase=body.bool("erase"))
+    hs.deactivation.deactivate(requester.user_id, erase=body.bool("erase"))
     return json_response({"id_server_unbind_result": "success"})

@@ -1,0 +1,73 @@
+"""The spec's server-admin endpoints (spec: admin.yaml): whois, account locking and
+suspension. Only server admins may call them (the CLI does the same without HTTP)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from closedserver.api.auth import authenticate, homeserver
+from closedserver.api.parsing import json_object
+from closedserver.api.responses import json_response
+from closedserver.errors import Forbidden, InvalidParam, NotFound
+from closedserver.homeserver import HomeServer
+from closedserver.services.sessions import Requester
+
+
+def _target(request: Request, requester: Requester, *, allow_self: bool = False) -> str:
+    hs: HomeServer = homeserver(request)
+    user_id = request.path_params["userId"]
+    if not requester.is_admin and not (allow_self and user_id == requester.user_id):
+        raise Forbidden("Only server admins may do this")
+    if not hs.accounts.is_local(user_id):
+        raise InvalidParam(f"{user_id} is not a user of this server")
+    user = hs.accounts.store.get_user(user_id)
+    if user is None or user.deactivated:
+        raise NotFound(f"No such user: {user_id}")
+    return user_id
+
+
+async def get_who_is(request: Request) -> Response:
+    """GET /_matrix/client/v3/admin/whois/{userId}"""
+    requester = authenticate(request)
+    user_id = _target(request, requester, allow_self=True)
+    devices = homeserver(request).accounts.list_devices(user_id)
+    return json_response({"user_id": user_id, "devices": {
+        d.device_id: {"sessions": [{"connections": [
+            {"ip": d.last_seen_ip, "last_seen": d.last_seen_ts}] if d.last_seen_ts else []}]}
+        for d in devices}})
+
+
+async def get_admin_lock_user(request: Request) -> Response:
+    """GET /_matrix/client/v1/admin/lock/{userId}"""
+    user_id = _target(request, authenticate(request))
+    return json_response({"locked": homeserver(request).accounts.get_user(user_id).locked})
+
+
+async def set_admin_lock_user(request: Request) -> Response:
+    """PUT /_matrix/client/v1/admin/lock/{userId}"""
+    requester = authenticate(request)
+    user_id = _target(request, requester)
+    locked = (await json_object(request)).bool("locked")
+    if locked and user_id == requester.user_id:
+        raise Forbidden("You cannot lock yourself")
+    homeserver(request).accounts.set_locked(user_id, locked)
+    return json_response({"locked": locked})
+
+
+async def get_admin_suspend_user(request: Request) -> Response:
+    """GET /_matrix/client/v1/admin/suspend/{userId}"""
+    user_id = _target(request, authenticate(request))
+    return json_response({"suspended": homeserver(request).accounts.get_user(user_id).suspended})
+
+
+async def set_admin_suspend_user(request: Request) -> Response:
+    """PUT /_matrix/client/v1/admin/suspend/{userId}"""
+    requester = authenticate(request)
+    user_id = _target(request, requester)
+    suspended = (await json_object(request)).bool("suspended")
+    hs = homeserver(request)
+    if suspended and (user_id == requester.user_id or hs.accounts.get_user(user_id).is_admin):
+        raise Forbidden("Admins cannot be suspended (yourself included)")
+    hs.accounts.set_suspended(user_id, suspended)
+    return json_response({"suspended": suspended})

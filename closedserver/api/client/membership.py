@@ -1,0 +1,108 @@
+"""Membership endpoints (spec: joining.yaml, inviting.yaml, leaving.yaml, kicking.yaml,
+banning.yaml, knocking.yaml, list_joined_rooms.yaml)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from closedserver.api.auth import authenticate, homeserver, require_not_suspended
+from closedserver.api.parsing import json_object
+from closedserver.api.responses import empty_response, json_response
+
+
+async def join_room_by_id_or_alias(request: Request) -> Response:
+    """POST /_matrix/client/v3/join/{roomIdOrAlias}"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    room_id = homeserver(request).membership.join(
+        requester.user_id, request.path_params["roomIdOrAlias"], reason=body.str("reason"))
+    return json_response({"room_id": room_id})
+
+
+async def join_room(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/join"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    room_id = homeserver(request).membership.join(
+        requester.user_id, request.path_params["roomId"], reason=body.str("reason"))
+    return json_response({"room_id": room_id})
+
+
+async def invite_user(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/invite"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    homeserver(request).membership.invite(
+        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
+        reason=body.str("reason"))
+    return empty_response()
+
+
+async def leave_room(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/leave"""
+    requester = authenticate(request)
+    body = await json_object(request)
+    homeserver(request).membership.leave(requester.user_id, request.path_params["roomId"],
+                                         reason=body.str("reason"))
+    return empty_response()
+
+
+async def forget_room(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/forget"""
+    requester = authenticate(request)
+    homeserver(request).membership.forget(requester.user_id, request.path_params["roomId"])
+    return empty_response()
+
+
+async def kick(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/kick"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    homeserver(request).membership.kick(
+        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
+        reason=body.str("reason"))
+    return empty_response()
+
+
+async def ban(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/ban"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    homeserver(request).membership.ban(
+        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
+        reason=body.str("reason"))
+    return empty_response()
+
+
+async def unban(request: Request) -> Response:
+    """POST /_matrix/client/v3/rooms/{roomId}/unban"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    homeserver(request).membership.unban(
+        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
+        reason=body.str("reason"))
+    return empty_response()
+
+
+async def knock_room(request: Request) -> Response:
+    """POST /_matrix/client/v3/knock/{roomIdOrAlias}"""
+    requester = authenticate(request)
+    require_not_suspended(requester)
+    body = await json_object(request)
+    room_id = homeserver(request).membership.knock(
+        requester.user_id, request.path_params["roomIdOrAlias"], reason=body.str("reason"))
+    return json_response({"room_id": room_id})
+
+
+async def get_joined_rooms(request: Request) -> Response:
+    """GET /_matrix/client/v3/joined_rooms"""
+    requester = authenticate(request)
+    return json_response({"joined_rooms": homeserver(request).membership.joined_rooms(
+        requester.user_id)})

@@ -1,0 +1,79 @@
+"""Who may do what in a room: lookups the room services share.
+
+Membership and power levels come from current state (for acting now) or from state at an
+event (for reading history). The auth rules in matrix/ have the final word on writes; these
+checks give clients the spec's errors (403 M_FORBIDDEN, 404 M_NOT_FOUND) before building an
+event, and guard reads, which the auth rules do not cover.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from closedserver.errors import Forbidden, NotFound
+from closedserver.matrix.auth_rules import (
+    get_named_power_level,
+    get_required_power_level,
+    get_user_power_level,
+)
+from closedserver.matrix.auth_rules.power_levels import PowerLevel
+from closedserver.matrix.event import Event
+from closedserver.matrix.room_versions import RoomVersion
+from closedserver.services.event_cache import EventCache
+from closedserver.services.room_state import CREATE, POWER_LEVELS, RoomState
+from closedserver.storage.rooms import RoomRow, RoomsStore
+
+
+class RoomAccess:
+    def __init__(self, events: EventCache, state: RoomState, rooms: RoomsStore) -> None:
+        self.events = events
+        self.state = state
+        self.rooms = rooms
+
+    def room(self, room_id: str) -> RoomRow:
+        room = self.rooms.get_room(room_id)
+        if room is None:
+            raise NotFound(f"Unknown room {room_id}")
+        return room
+
+    def room_version(self, room_id: str) -> RoomVersion:
+        version = self.events.room_version(room_id)
+        if version is None:
+            raise NotFound(f"Unknown room {room_id}")
+        return version
+
+    def membership(self, room_id: str, user_id: str) -> str | None:
+        return self.state.store.get_membership(room_id, user_id)
+
+    def require_joined(self, room_id: str, user_id: str) -> None:
+        """403 unless the user is joined; 404 when the room does not exist at all."""
+        if self.membership(room_id, user_id) == "join":
+            return
+        self.room(room_id)
+        raise Forbidden(f"{user_id} is not in room {room_id}")
+
+    def create_event(self, room_id: str) -> Event:
+        event = self.state.current_event(room_id, *CREATE)
+        if event is None:
+            raise NotFound(f"Unknown room {room_id}")
+        return event
+
+    def power_levels_content(self, room_id: str) -> dict[str, Any] | None:
+        event = self.state.current_event(room_id, *POWER_LEVELS)
+        return dict(event.content) if event is not None else None
+
+    def user_level(self, room_id: str, user_id: str) -> PowerLevel:
+        return get_user_power_level(user_id, self.power_levels_content(room_id),
+                                    self.create_event(room_id), self.room_version(room_id))
+
+    def has_level(self, room_id: str, user_id: str, action: str) -> bool:
+        """Whether the user's level reaches a named level (`ban`, `kick`, `redact`...)."""
+        content = self.power_levels_content(room_id)
+        needed = get_named_power_level(action, content)
+        return self.user_level(room_id, user_id) >= needed
+
+    def can_send(self, room_id: str, user_id: str, event_type: str,
+                 state_key: str | None) -> bool:
+        needed = get_required_power_level(event_type, state_key,
+                                          self.power_levels_content(room_id))
+        return self.user_level(room_id, user_id) >= needed

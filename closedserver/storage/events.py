@@ -1,0 +1,195 @@
+"""SQL for events: the timeline rows, transaction IDs, relations and redactions.
+
+An event's row id is its position on the server-wide stream (`stream_ordering`); `json` holds
+the PDU's canonical JSON (already redacted once the event is redacted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from closedserver.storage.database import Database
+
+EVENT_COLUMNS = ("stream_ordering, event_id, room_id, type, state_key, sender, depth, "
+                 "origin_server_ts, state_group, replaces_state, redacted_by, json")
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    stream_ordering: int
+    event_id: str
+    room_id: str
+    type: str
+    state_key: str | None
+    sender: str
+    depth: int
+    origin_server_ts: int
+    state_group: int
+    replaces_state: str | None
+    redacted_by: str | None
+    json: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NewEventRow:
+    """What the timeline writes for one new event."""
+
+    stream_ordering: int
+    event_id: str
+    room_id: str
+    type: str
+    state_key: str | None
+    sender: str
+    depth: int
+    origin_server_ts: int
+    state_group: int
+    replaces_state: str | None
+    relates_to: str | None
+    rel_type: str | None
+    aggregation_key: str | None
+    thread_id: str | None
+    contains_url: bool
+    json: bytes
+
+
+class EventsStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def insert_event(self, row: NewEventRow) -> None:
+        self.db.conn.execute(
+            "INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, "
+            "depth, origin_server_ts, state_group, replaces_state, relates_to, rel_type, "
+            "aggregation_key, thread_id, contains_url, json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.stream_ordering, row.event_id, row.room_id, row.type, row.state_key,
+             row.sender, row.depth, row.origin_server_ts, row.state_group, row.replaces_state,
+             row.relates_to, row.rel_type, row.aggregation_key, row.thread_id,
+             int(row.contains_url), row.json))
+
+    def get_event(self, event_id: str) -> EventRow | None:
+        row = self.db.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ?", (event_id,)).fetchone()
+        return EventRow(*row) if row else None
+
+    def get_events(self, event_ids: Iterable[str]) -> dict[str, EventRow]:
+        ids = list(dict.fromkeys(event_ids))
+        found: dict[str, EventRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.conn.execute(
+                    f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id IN ({marks})", chunk):
+                found[row[1]] = EventRow(*row)
+        return found
+
+    def get_event_at(self, stream_ordering: int) -> EventRow | None:
+        row = self.db.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_ordering = ?",
+            (stream_ordering,)).fetchone()
+        return EventRow(*row) if row else None
+
+    def list_room_events(self, room_id: str, *, after: int, before: int, limit: int,
+                         backwards: bool) -> list[EventRow]:
+        """Events with after < stream_ordering < before, nearest to the start first."""
+        order = "DESC" if backwards else "ASC"
+        rows = self.db.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND stream_ordering > ? "
+            f"AND stream_ordering < ? ORDER BY stream_ordering {order} LIMIT ?",
+            (room_id, after, before, limit))
+        return [EventRow(*row) for row in rows]
+
+    def list_events_in_rooms_since(self, room_ids: Sequence[str], after: int,
+                                   upto: int) -> list[EventRow]:
+        """Every event of these rooms in (after, upto], oldest first."""
+        if not room_ids:
+            return []
+        marks = ",".join("?" * len(room_ids))
+        rows = self.db.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id IN ({marks}) "
+            "AND stream_ordering > ? AND stream_ordering <= ? ORDER BY stream_ordering",
+            (*room_ids, after, upto))
+        return [EventRow(*row) for row in rows]
+
+    def count_room_events(self, room_id: str) -> int:
+        return self.db.conn.execute("SELECT count(*) FROM events WHERE room_id = ?",
+                                    (room_id,)).fetchone()[0]
+
+    def update_redacted(self, event_id: str, redacted_by: str, redacted_json: bytes) -> None:
+        self.db.conn.execute(
+            "UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?",
+            (redacted_by, redacted_json, event_id))
+
+    # transaction IDs (idempotent sends)
+
+    def get_txn_event_id(self, user_id: str, device_id: str, txn_id: str) -> str | None:
+        row = self.db.conn.execute(
+            "SELECT event_id FROM event_txn_ids WHERE user_id = ? AND device_id = ? "
+            "AND txn_id = ?", (user_id, device_id, txn_id)).fetchone()
+        return row[0] if row else None
+
+    def insert_txn_id(self, user_id: str, device_id: str, txn_id: str, event_id: str,
+                      created_ts: int) -> None:
+        self.db.conn.execute(
+            "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) "
+            "VALUES (?, ?, ?, ?, ?)", (user_id, device_id, txn_id, event_id, created_ts))
+
+    def get_txn_ids_of_events(self, user_id: str, device_id: str,
+                              event_ids: Sequence[str]) -> dict[str, str]:
+        """event_id -> txn_id for those of the events this device sent with a txn ID."""
+        found: dict[str, str] = {}
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.conn.execute(
+                f"SELECT event_id, txn_id FROM event_txn_ids WHERE event_id IN ({marks}) "
+                "AND user_id = ? AND device_id = ?", (*chunk, user_id, device_id)))
+        return found
+
+    # relations
+
+    def list_relations(self, parent_id: str, *, rel_type: str | None, event_type: str | None,
+                       after: int, before: int, limit: int, backwards: bool) -> list[EventRow]:
+        sql = (f"SELECT {EVENT_COLUMNS} FROM events WHERE relates_to = ? "
+               "AND stream_ordering > ? AND stream_ordering < ?")
+        args: list[object] = [parent_id, after, before]
+        if rel_type is not None:
+            sql += " AND rel_type = ?"
+            args.append(rel_type)
+        if event_type is not None:
+            sql += " AND type = ?"
+            args.append(event_type)
+        sql += f" ORDER BY stream_ordering {'DESC' if backwards else 'ASC'} LIMIT ?"
+        args.append(limit)
+        return [EventRow(*row) for row in self.db.conn.execute(sql, args)]
+
+    def list_related_ids(self, parent_ids: Sequence[str]) -> list[tuple[str, str, str, str, int]]:
+        """(parent, rel_type, event_id, sender, stream) of unredacted relations to parents."""
+        if not parent_ids:
+            return []
+        marks = ",".join("?" * len(parent_ids))
+        return list(self.db.conn.execute(
+            "SELECT relates_to, rel_type, event_id, sender, stream_ordering FROM events "
+            f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
+            list(parent_ids)))
+
+    def list_thread_roots(self, room_id: str, *, before: int,
+                          limit: int) -> list[tuple[str, int]]:
+        """(thread root event_id, latest reply position), most recently active first."""
+        rows = self.db.conn.execute(
+            "SELECT relates_to, max(stream_ordering) AS latest FROM events "
+            "WHERE room_id = ? AND rel_type = 'm.thread' GROUP BY relates_to "
+            "HAVING latest < ? ORDER BY latest DESC LIMIT ?", (room_id, before, limit))
+        return [(row[0], row[1]) for row in rows]
+
+    def find_event_by_ts(self, room_id: str, ts: int, forwards: bool) -> EventRow | None:
+        if forwards:
+            sql = (f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND "
+                   "origin_server_ts >= ? ORDER BY origin_server_ts, stream_ordering LIMIT 1")
+        else:
+            sql = (f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND "
+                   "origin_server_ts <= ? ORDER BY origin_server_ts DESC, stream_ordering DESC "
+                   "LIMIT 1")
+        row = self.db.conn.execute(sql, (room_id, ts)).fetchone()
+        return EventRow(*row) if row else None
