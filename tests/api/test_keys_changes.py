@@ -1,6 +1,6 @@
-"""GET /keys/changes: users whose devices changed between two stream tokens.
+"""GET /keys/changes: users whose devices changed between two stream tokens, among the
+requester and the users who share a joined room with them.
 
-Until rooms exist, a user shares a room only with themself, so only their own changes show.
 The current token is read from the server's SQLite file (no /sync yet to hand one out).
 """
 
@@ -11,7 +11,7 @@ import pytest
 from closedserver.errors import InvalidParam
 from closedserver.services.stream_tokens import make_token, parse_stream_token
 from tests.api.e2ee_keys import CrossSigningSet, TestDevice
-from tests.helpers import assert_matrix_error, login
+from tests.helpers import assert_matrix_error, joined_room_with, login, register
 
 
 def current_token(server) -> str:
@@ -50,6 +50,21 @@ def test_own_changes_since_a_token(server, alice, bob):
     assert changed(alice, since) == [alice.user_id]
 
 
+def test_changes_of_users_sharing_a_room_show_and_others_do_not(server, alice, bob):
+    carol = register(server.url)
+    room_id = joined_room_with(alice, bob)
+    since = current_token(server)
+    for client in (bob, carol):
+        client.post("/keys/upload", {"device_keys": TestDevice(
+            client.user_id, client.device_id).device_keys()})
+    assert changed(alice, since) == [bob.user_id]
+    assert changed(carol, since) == [carol.user_id]
+    since = current_token(server)
+    assert bob.post(f"/rooms/{room_id}/leave", {}).status_code == 200
+    login(server.url, bob.localpart)  # a new device, after leaving the only shared room
+    assert changed(alice, since) == []
+
+
 def test_everything_since_the_start(server, alice):
     assert changed(alice, "s0") == [alice.user_id]  # the registration's device
 
@@ -75,3 +90,4 @@ def test_stream_tokens_round_trip_and_allow_extra_parts():
 def test_malformed_stream_tokens_are_invalid_param(bad):
     with pytest.raises(InvalidParam):
         parse_stream_token(bad)
+

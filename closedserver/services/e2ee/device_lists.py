@@ -6,9 +6,9 @@ stream, when a device is added or removed, when its identity keys or the signatu
 change, and when a user's cross-signing keys or the signatures on them change.
 
 Who may learn of a change is decided by room membership, which this service does not own:
-`users_sharing_a_room(user_id)` is passed in by build_homeserver. Until rooms exist it is
-`only_themselves` (a user shares a room with nobody but themself); the rooms service
-replaces it with "users joined to a room the user is joined to, and the user".
+build_homeserver passes in `users_sharing_a_room(user_id)` from the rooms' state storage
+(users joined to a room the user is joined to, and the user). Built alone, the service uses
+`only_themselves`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ UsersSharingARoom = Callable[[str], set[str]]
 
 
 def only_themselves(user_id: str) -> set[str]:
-    """The stand-in for room sharing until rooms exist: each user shares only with self."""
+    """The stand-in for room sharing when none is given: each user shares only with self."""
     return {user_id}
 
 
@@ -55,8 +55,8 @@ class DeviceLists:
         """GET /keys/changes: (changed, left) since a stream position, as `user_id` sees them.
 
         `changed`: users who share a room with `user_id` (or are `user_id`) and changed since
-        then. `left` needs membership history, which belongs to the rooms service; it stays
-        empty until rooms exist.
+        then. `left` (users who stopped sharing every room) needs membership history over
+        the window, which /sync computes; here it is empty.
         """
         with self.db.snapshot() as conn:
             upto = current_stream_position(conn)
