@@ -38,7 +38,7 @@ lint: $(VENV)/.installed-test
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --basetemp=$(CURDIR)/.pytest-tmp
 
 # The benchmark (bench/README.md): Synapse and py-spy live in their own venv, never in
 # closedserver's; the load generator runs from .venv (httpx comes with the test extra).

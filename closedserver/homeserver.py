@@ -16,6 +16,11 @@ from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
 from closedserver.services.deactivation import Deactivation
+from closedserver.services.e2ee.cross_signing import CrossSigning
+from closedserver.services.e2ee.device_keys import DeviceKeys
+from closedserver.services.e2ee.device_lists import DeviceLists
+from closedserver.services.e2ee.key_backup import KeyBackup
+from closedserver.services.e2ee.to_device import ToDevice
 from closedserver.services.event_cache import EventCache
 from closedserver.services.media import MediaServices, build_media_services
 from closedserver.services.notifier import Notifier
@@ -106,6 +111,11 @@ class HomeServer:
     notifications: Notifications
     pushers: Pushers
     push_delivery: PushDelivery
+    device_lists: DeviceLists
+    keys: DeviceKeys
+    cross_signing: CrossSigning
+    to_device: ToDevice
+    key_backup: KeyBackup
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -185,6 +195,10 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     directory_store = RoomDirectoryStore(db)
     summaries = RoomSummaries(access, events, directory_store)
     relations_store = RelationsStore(db)
+    device_lists = DeviceLists(
+        db, notifier, users_sharing_a_room=room_state.store.users_sharing_a_room)
+    accounts.on_devices_changed = device_lists.note_device_change
+    cross_signing = CrossSigning(db, config.server.server_name, device_lists)
     return HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
@@ -211,7 +225,12 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         push_counts=push.counts,
         notifications=Notifications(db, push.counts, room_state.store, events, visibility,
                                     serializer),
-        pushers=push.pushers, push_delivery=push.delivery)
+        pushers=push.pushers, push_delivery=push.delivery,
+        device_lists=device_lists,
+        keys=DeviceKeys(db, config.server.server_name, device_lists, cross_signing),
+        cross_signing=cross_signing,
+        to_device=ToDevice(db, config.server.server_name, notifier),
+        key_backup=KeyBackup(db))
 
 
 @dataclass

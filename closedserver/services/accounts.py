@@ -54,6 +54,9 @@ class Accounts:
         self.login_per_user = login_per_user
         self.on_user_created: list[Callable[[str], None]] = []
         """Called with each new user ID inside the creating transaction."""
+        # Called with a user ID inside each transaction that adds or removes devices of
+        # that user (build_homeserver sets it to the E2EE device-list tracker).
+        self.on_devices_changed: Callable[[str], object] = lambda user_id: None
 
     # user IDs
 
@@ -202,6 +205,7 @@ class Accounts:
         else:
             device_id = device_id or random_device_id()
             self.store.insert_device(user_id, device_id, device_name, now_ms())
+            self.on_devices_changed(user_id)
         tokens = self.sessions.issue_tokens(user_id, device_id, want_refresh=want_refresh)
         return LoginResult(user_id, device_id, tokens)
 
@@ -216,6 +220,7 @@ class Accounts:
             self.store.update_password_hash(user_id, password_hash)
             if logout_devices:
                 self.store.delete_all_devices(user_id, except_device_id=keep_device_id)
+                self.on_devices_changed(user_id)
         log.info("password changed for %s%s", user_id,
                  " (other sessions logged out)" if logout_devices else "")
 
@@ -251,6 +256,7 @@ class Accounts:
         self.get_user(user_id)
         with self.db.transaction():
             self.store.delete_all_devices(user_id)
+            self.on_devices_changed(user_id)
             self.store.update_password_hash(user_id, None)
             self.store.update_flag(user_id, "deactivated", True)
             self.store.update_profile(user_id, {})
@@ -285,12 +291,15 @@ class Accounts:
         with self.db.transaction():
             for device_id in device_ids:
                 self.store.delete_device(user_id, device_id)
+            if device_ids:
+                self.on_devices_changed(user_id)
         if device_ids:
             log.info("deleted devices %s of %s", ", ".join(device_ids), user_id)
 
     def logout_all(self, user_id: str) -> None:
         with self.db.transaction():
             self.store.delete_all_devices(user_id)
+            self.on_devices_changed(user_id)
         log.info("logged out every device of %s", user_id)
 
 

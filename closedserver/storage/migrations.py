@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from closedserver.storage.database import Database
+from closedserver.storage.e2ee_schema import E2EE_KEYS_SCHEMA
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -326,12 +327,17 @@ def m0700_push_notifications(conn: sqlite3.Connection) -> None:
     """)
 
 
+def m0400_e2ee_keys(conn: sqlite3.Connection) -> None:
+    execute_script(conn, E2EE_KEYS_SCHEMA)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
     ("0100_rooms", m0100_rooms),
     ("0500_rooms_extras_thread_index", m0500_rooms_extras_thread_index),
     ("0300_media", m0300_media),
     ("0700_push_notifications", m0700_push_notifications),
+    ("0400_e2ee_keys", m0400_e2ee_keys),
 ]
 
 
