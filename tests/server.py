@@ -36,6 +36,7 @@ class RunningServer:
     port: int
     env: dict[str, str]
     server_name: str = "localhost"
+    scheme: str = "http"
     process: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
 
@@ -44,7 +45,7 @@ class RunningServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         log = self.log_path.open("ab")
@@ -55,7 +56,7 @@ class RunningServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited at start-up:\n{self.log()}")
             try:
-                httpx.get(f"{self.url}/_matrix/client/versions", timeout=1)
+                httpx.get(f"{self.url}/_matrix/client/versions", timeout=1, verify=False)
                 return
             except httpx.TransportError:
                 time.sleep(0.05)
@@ -97,4 +98,5 @@ def init_server(data_dir: Path, *, server_name: str = "localhost",
     subprocess.run([CLI, "init", "--server-name", server_name, "--data-dir", str(data_dir),
                     "--listen", f"127.0.0.1:{port}"], env=env, check=True,
                    capture_output=True)
-    return RunningServer(data_dir, port, env, server_name)
+    scheme = "https" if "server_tls_certificate" in overrides else "http"
+    return RunningServer(data_dir, port, env, server_name, scheme)
