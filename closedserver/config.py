@@ -109,6 +109,14 @@ class FederationSection:
 
 
 @dataclass(frozen=True)
+class PresenceSection:
+    enabled: bool = option(True, "Track and share presence (online / unavailable / offline). "
+                           "Off: /sync carries no presence and everyone reads as offline.")
+    offline_after: str = option("30s", "How long after a user's last /sync ends they are "
+                                "shown offline (`30s`, `2m`).")
+
+
+@dataclass(frozen=True)
 class RateLimitsSection:
     enabled: bool = option(True, "Master switch for every rate limit below.")
     login_per_address: str = option("10/min", "Login attempts per client address (`off` to "
@@ -135,6 +143,7 @@ class Config:
     passwords: PasswordsSection = field(default_factory=PasswordsSection)
     auth: AuthSection = field(default_factory=AuthSection)
     federation: FederationSection = field(default_factory=FederationSection)
+    presence: PresenceSection = field(default_factory=PresenceSection)
     rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
 
     def path(self, relative: str) -> Path:
@@ -171,6 +180,10 @@ class Config:
     @property
     def access_token_lifetime_ms(self) -> int | None:
         return parse_duration_ms(self.auth.access_token_lifetime)
+
+    @property
+    def presence_offline_after_ms(self) -> int:
+        return parse_duration_ms(self.presence.offline_after) or 0
 
 
 def sections() -> dict[str, type]:
@@ -301,6 +314,7 @@ def _validate(config: Config) -> None:
                           "time >= 1, parallelism >= 1)")
     _check_parsed("auth.access_token_lifetime", parse_duration_ms,
                   config.auth.access_token_lifetime)
+    _check_parsed("presence.offline_after", parse_duration_ms, config.presence.offline_after)
     for key, _, _, _ in section_fields(RateLimitsSection):
         if key != "enabled":
             _check_parsed(f"rate_limits.{key}", Rate.parse, getattr(config.rate_limits, key))

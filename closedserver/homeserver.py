@@ -17,10 +17,13 @@ from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
 from closedserver.services.deactivation import Deactivation
 from closedserver.services.event_cache import EventCache
+from closedserver.services.filters import Filters
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
+from closedserver.services.presence import Presence
 from closedserver.services.profile import Profiles
 from closedserver.services.ratelimit import RateLimiter
+from closedserver.services.receipts import Receipts
 from closedserver.services.registration import Registration
 from closedserver.services.registration_tokens import RegistrationTokens
 from closedserver.services.room_state import RoomState
@@ -33,7 +36,10 @@ from closedserver.services.rooms.reading import RoomReader
 from closedserver.services.rooms.sending import Sending
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.sessions import Sessions
+from closedserver.services.sync import Sync
+from closedserver.services.sync.wiring import build_sync
 from closedserver.services.timeline import Timeline
+from closedserver.services.typing import Typing
 from closedserver.services.uia import STAGE_PASSWORD, UserInteractiveAuth
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
@@ -71,6 +77,11 @@ class HomeServer:
     serializer: ClientEventSerializer
     room_reader: RoomReader
     deactivation: Deactivation
+    typing: Typing
+    receipts: Receipts
+    presence: Presence
+    filters: Filters
+    sync: Sync
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -80,6 +91,7 @@ class HomeServer:
     async def start_background_tasks(self) -> None:
         self._tasks.append(asyncio.create_task(self._watch_other_writers()))
         self._tasks.append(asyncio.create_task(self._flush_last_seen()))
+        self.presence.restore_timers()
 
     async def stop_background_tasks(self) -> None:
         for task in self._tasks:
@@ -139,14 +151,25 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     membership = Membership(timeline, access, aliases, accounts)
     visibility = Visibility(events, room_state)
     serializer = ClientEventSerializer(events)
-    return HomeServer(
+    account_data = AccountData(db, notifier)
+    typing = Typing(access, notifier)
+    presence = Presence(db, notifier, room_state.store, enabled=config.presence.enabled,
+                        offline_after_ms=config.presence_offline_after_ms)
+    hs = HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
         registration_tokens=registration_tokens, profiles=Profiles(db, membership),
-        account_data=AccountData(db),
+        account_data=account_data,
         login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
         room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
         room_creation=RoomCreation(timeline, accounts, aliases), membership=membership,
         sending=Sending(timeline, access, aliases), visibility=visibility,
         serializer=serializer, room_reader=RoomReader(access, visibility, serializer),
-        deactivation=Deactivation(accounts, membership))
+        deactivation=Deactivation(accounts, membership), typing=typing,
+        receipts=Receipts(db, events, access, account_data, notifier), presence=presence,
+        filters=Filters(db),
+        sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
+                        presence, account_data))
+    # Seams filled by other areas once they exist (see services/sync/room.py).
+    hs.sync.connect(notifications=getattr(hs, "notifications", None))
+    return hs

@@ -19,11 +19,16 @@ from closedserver.api.client import (
     discovery,
     login,
     membership,
+    presence,
     profile,
+    receipts,
     register,
     room_reading,
     rooms,
+    sync,
+    typing,
 )
+from closedserver.api.client import filter as filters
 from closedserver.config import Config
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -103,6 +108,16 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/rooms/{{roomId}}/context/{{eventId}}", room_reading.get_event_context),
     route("GET", f"{C1}/rooms/{{roomId}}/timestamp_to_event",
           room_reading.get_event_by_timestamp),
+    # sync, filters, typing, receipts, presence
+    route("GET", f"{C3}/sync", sync.sync),
+    route("POST", f"{C3}/user/{{userId}}/filter", filters.define_filter),
+    route("GET", f"{C3}/user/{{userId}}/filter/{{filterId}}", filters.get_filter),
+    route("PUT", f"{C3}/rooms/{{roomId}}/typing/{{userId}}", typing.set_typing),
+    route("POST", f"{C3}/rooms/{{roomId}}/receipt/{{receiptType}}/{{eventId}}",
+          receipts.post_receipt),
+    route("POST", f"{C3}/rooms/{{roomId}}/read_markers", receipts.set_read_marker),
+    route("PUT", f"{C3}/presence/{{userId}}/status", presence.set_presence),
+    route("GET", f"{C3}/presence/{{userId}}/status", presence.get_presence),
 ]
 
 
