@@ -37,7 +37,8 @@ class Visibility:
             state_ids = self.state.state_ids_at_group(stored.state_group)
             membership = self._membership_at(user_id, stored, state_ids)
             visibility = self._visibility_at(state_ids)
-            if self._allowed(user_id, stored, membership, visibility, joined_until):
+            if _is_own_membership(user_id, stored) or self._allowed(
+                    user_id, stored, membership, visibility, joined_until):
                 visible.append(stored)
                 memberships[stored.event_id] = membership
         return visible, memberships
@@ -90,3 +91,10 @@ class Visibility:
             after = stored
             member_id = stored.replaces_state
         return 0
+
+
+def _is_own_membership(user_id: str, stored: StoredEvent) -> bool:
+    """The user's own membership events are always theirs to see (a rejected invite or a
+    leave would otherwise vanish from their view of the room)."""
+    event = stored.event
+    return event.type == "m.room.member" and event.state_key == user_id
