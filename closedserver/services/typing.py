@@ -3,8 +3,12 @@
 Ephemeral and in memory only: who is typing in which room, each with an asyncio timer that
 ends the typing when its timeout passes (no polling loop). Every change bumps a serial
 number that rides in the /sync token (`s<position>_<serial>`), and records the serial on
-the room, so a sync sends the rooms whose typing list changed after its token. The serial
-restarts from 0 with the server; /sync reads a token serial above the current one as 0.
+the room, so a sync sends the rooms whose typing list changed after its token.
+
+The serial starts at the boot time in milliseconds, so a token's serial tells whether it
+comes from this run. A token from another run (below this run's start, or above the
+current serial) gets every room's current list once: typing from before a restart is
+forgotten, and clients must hear that nobody is typing any more.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
+from closedserver.clock import now_ms
 from closedserver.errors import Forbidden
 from closedserver.services.notifier import Notifier
 from closedserver.services.rooms.access import RoomAccess
@@ -24,7 +29,8 @@ class Typing:
     def __init__(self, access: RoomAccess, notifier: Notifier) -> None:
         self.access = access
         self.notifier = notifier
-        self.serial = 0
+        self.boot_serial = now_ms()
+        self.serial = self.boot_serial
         self._typing: dict[str, dict[str, asyncio.TimerHandle]] = {}
         self._room_serials: dict[str, int] = {}
 
@@ -70,9 +76,12 @@ class Typing:
         return sorted(self._typing.get(room_id, ()))
 
     def changed_rooms(self, room_ids: Iterable[str], since_serial: int) -> dict[str, list[str]]:
-        """{room_id: users typing now} for those rooms whose list changed after the serial."""
-        if since_serial >= self.serial:
+        """{room_id: users typing now} for the rooms whose list changed after the serial
+        (0: at any time in this run; another run's serial: every room)."""
+        if since_serial == self.serial:
             return {}
+        if since_serial != 0 and not self.boot_serial <= since_serial <= self.serial:
+            return {room_id: self.typing_user_ids(room_id) for room_id in room_ids}
         serials = self._room_serials
         return {room_id: self.typing_user_ids(room_id) for room_id in room_ids
                 if serials.get(room_id, 0) > since_serial}

@@ -59,9 +59,7 @@ class SyncBuilder:
         since = request.since
         if since is None:
             return Window(None, upto, 0, serial)
-        # A typing serial from before a restart is larger than today's: read it as 0.
-        since_typing = since.typing if since.typing <= serial else 0
-        return Window(min(since.position, upto), upto, since_typing, serial)
+        return Window(min(since.position, upto), upto, since.typing, serial)
 
     def moved_past(self, window: Window) -> bool:
         """Whether anything was written or typed after the window was taken."""

@@ -60,7 +60,9 @@ class EphemeralSection:
 def receipt_contents(rows: Iterable[ReceiptRow]) -> dict[str, dict[str, Any]]:
     """{room_id: m.receipt content} ({event_id: {type: {user_id: {ts, thread_id?}}}})."""
     contents: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    # Oldest first, so that when a user has a threaded and an unthreaded receipt of one
+    # type on the same event (one slot in the content), the latest one is shown.
+    for row in sorted(rows, key=lambda r: r.stream_id):
         receipt: dict[str, Any] = {"ts": row.ts}
         if row.thread_id:
             receipt["thread_id"] = row.thread_id
