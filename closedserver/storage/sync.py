@@ -23,6 +23,15 @@ class SyncStore:
             f"SELECT DISTINCT room_id FROM events WHERE room_id IN ({_MY_ROOMS}) "
             "AND stream_ordering > ? AND stream_ordering <= ?", (user_id, since, upto))}
 
+    def list_room_event_ids(self, room_id: str, *, after: int, before: int,
+                            limit: int) -> list[str]:
+        """IDs of a room's events with after < stream_ordering < before, newest first (the
+        events themselves usually come from the event cache)."""
+        return [row[0] for row in self.db.conn.execute(
+            "SELECT event_id FROM events WHERE room_id = ? AND stream_ordering > ? "
+            "AND stream_ordering < ? ORDER BY stream_ordering DESC LIMIT ?",
+            (room_id, after, before, limit))]
+
     def list_state_events_between(self, room_id: str, after: int,
                                   before: int) -> list[EventRow]:
         """State events of a room with after < stream_ordering < before, oldest first."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.services.room_state import RoomState
 from closedserver.services.sync.context import RoomPlan, SyncContext
-from closedserver.services.sync.timeline import TimelineBatch
+from closedserver.services.sync.timeline import TimelineBatch, keeps_everything
 from closedserver.storage.state import StateKey
 from closedserver.storage.sync import SyncStore
 
@@ -136,7 +136,8 @@ class StateSection:
 
     def _filtered(self, ctx: SyncContext, events: Iterable[StoredEvent]) -> list[StoredEvent]:
         state_filter = ctx.filter.room.state
-        kept = [s for s in events if state_filter.allows(s.event)]
+        kept = list(events) if keeps_everything(state_filter) else [
+            s for s in events if state_filter.allows(s.event)]
         kept.sort(key=lambda s: s.stream_ordering)
         return kept
 

@@ -19,9 +19,8 @@ from closedserver.services.filtering import RoomEventFilter
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.stream_tokens import make_token
 from closedserver.services.sync.context import RoomPlan
-from closedserver.storage.events import EventsStore
+from closedserver.storage.sync import SyncStore
 
-FIRST_BATCH_SLACK = 8
 NEXT_BATCH = 200
 
 
@@ -47,10 +46,10 @@ class TimelineBatch:
 
 
 class TimelineReader:
-    def __init__(self, events: EventCache, visibility: Visibility) -> None:
+    def __init__(self, events: EventCache, visibility: Visibility, store: SyncStore) -> None:
         self.events = events
-        self.store: EventsStore = events.store
         self.visibility = visibility
+        self.store = store
 
     def read(self, user_id: str, plan: RoomPlan, limit: int,
              event_filter: RoomEventFilter) -> TimelineBatch:
@@ -58,23 +57,25 @@ class TimelineReader:
         found: list[StoredEvent] = []
         lower = plan.since or 0
         before = plan.upto + 1
-        size = limit + 1 + FIRST_BATCH_SLACK
+        size = limit + 1
+        allows = None if keeps_everything(event_filter) else event_filter.allows
         while True:
-            rows = self.store.list_room_events(plan.room_id, after=lower, before=before,
-                                               limit=size, backwards=True)
-            read = [self.events.from_row(row) for row in rows]
+            ids = self.store.list_room_event_ids(plan.room_id, after=lower, before=before,
+                                                 limit=size)
+            loaded = self.events.get_many(ids)
+            read = [loaded[event_id] for event_id in ids if event_id in loaded]
             visible = self._visible(user_id, plan, read)
             for stored in read:
                 batch.scanned.append(stored)
-                membership = visible.get(stored.event_id)
-                if membership is None or not event_filter.allows(stored.event):
+                membership = visible.get(stored.event.event_id)
+                if membership is None or (allows is not None and not allows(stored.event)):
                     continue
                 if len(found) >= limit:
                     batch.limited = True
                     break
                 found.append(stored)
-                batch.memberships[stored.event_id] = membership
-            if batch.limited or len(rows) < size:
+                batch.memberships[stored.event.event_id] = membership
+            if batch.limited or len(ids) < size or not read:
                 break
             before = read[-1].stream_ordering
             size = NEXT_BATCH
@@ -97,3 +98,11 @@ class TimelineReader:
         if others:
             visible.update(self.visibility.filter_events(user_id, others)[1])
         return visible
+
+
+def keeps_everything(event_filter: RoomEventFilter) -> bool:
+    """Whether a filter lets every event through (then it need not be applied)."""
+    return event_filter.types is None and not event_filter.not_types \
+        and event_filter.senders is None and not event_filter.not_senders \
+        and event_filter.rooms is None and not event_filter.not_rooms \
+        and event_filter.contains_url is None

@@ -34,7 +34,7 @@ def build_sync(db: Database, notifier: Notifier, events: EventCache, room_state:
     ephemeral = EphemeralSection(typing, ReceiptsStore(db))
     account_data_section = AccountDataSection(account_data.store)
     room_builder = RoomBuilder(
-        events, TimelineReader(events, visibility), StateSection(events, room_state, store),
+        events, TimelineReader(events, visibility, store), StateSection(events, room_state, store),
         SummaryReader(events, store), ephemeral, account_data_section,
         EventFormatter(serializer))
     rooms = RoomsSection(events, room_builder, StrippedState(events, store, room_state.store))
