@@ -95,3 +95,12 @@ def test_presence_can_be_switched_off(make_server):
     assert bob.put(f"/presence/{bob.user_id}/status", {"presence": "online"}).json() == {}
     assert _status(alice, bob).json() == {"presence": "offline"}
     assert sync(alice)["presence"]["events"] == []
+
+
+def test_someone_joining_a_room_brings_their_presence(alice, bob):
+    room_id = create_room(alice, preset="public_chat")
+    bob.put(f"/presence/{bob.user_id}/status", {"presence": "online", "status_msg": "new"})
+    since = sync(alice)["next_batch"]
+    assert _presence_of(sync(alice, since), bob) == []
+    bob.post(f"/rooms/{room_id}/join")
+    assert _presence_of(sync(alice, since), bob)[0]["status_msg"] == "new"

@@ -90,6 +90,9 @@ class SyncContext:
     sent_members: dict[str, dict[str, str]] | None = None
     """room -> user -> member event ID already sent to this device (lazy loading), or None
     when redundant members are wanted."""
+    new_sharers: set[str] = field(default_factory=set)
+    """Users who came to share a room with the user in this window (their presence is
+    sent even if it did not change)."""
 
     @property
     def user_id(self) -> str:

@@ -1,6 +1,7 @@
 """The `presence` of a sync (spec: module "Presence"): m.presence events of the users who
 share a room with the syncing user (and the user). An initial sync lists everyone not
-offline; an incremental one, whoever changed in the window. Empty when presence is off."""
+offline; an incremental one, whoever changed in the window, and those who came to share a
+room with the user in it (if not offline). Empty when presence is off."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class PresenceSection:
         if not self.presence.enabled:
             return []
         rows = self._rows(ctx.user_id, ctx.window)
+        if ctx.new_sharers:
+            rows = self._with_new_sharers(rows, ctx.new_sharers - {ctx.user_id})
         events = []
         for row in sorted(rows, key=lambda r: r.stream_id):
             if not presence_filter.allows_fields(PRESENCE, row.user_id):
@@ -32,6 +35,13 @@ class PresenceSection:
         if presence_filter.limit is not None:
             events = events[-presence_filter.limit:] if presence_filter.limit else []
         return events
+
+    def _with_new_sharers(self, rows: list[PresenceRow],
+                          sharers: set[str]) -> list[PresenceRow]:
+        changed = {row.user_id for row in rows}
+        extra = [row for row in self.store.list_presence_of(sharers - changed)
+                 if row.state != OFFLINE]
+        return rows + extra
 
     def _rows(self, user_id: str, window: Window) -> list[PresenceRow]:
         if window.initial:

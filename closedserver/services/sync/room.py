@@ -48,6 +48,7 @@ class RoomBuilder:
                              or account_data or summary):
             return None
         self._remember_sent_members(ctx, plan.room_id, state_events, batch.events)
+        self._note_new_sharers(ctx, plan, batch)
         room = {
             "timeline": self._timeline_json(ctx, plan, batch),
             "state": {"events": self.formatter.format(ctx, state_events, aggregations=False)},
@@ -123,6 +124,19 @@ class RoomBuilder:
                 return True
             event_id = stored.replaces_state
         return False
+
+    def _note_new_sharers(self, ctx: SyncContext, plan: RoomPlan,
+                          batch: TimelineBatch) -> None:
+        """Who joined the user in this room during the window (all members of a room the
+        user joined in it)."""
+        if ctx.window.initial:
+            return
+        if plan.since is None:
+            ctx.new_sharers.update(self.summary.store.list_joined_user_ids(plan.room_id))
+            return
+        ctx.new_sharers.update(
+            s.event.state_key for s in batch.scanned if s.event.type == MEMBER
+            and s.event.membership == "join" and s.event.state_key)
 
     def _remember_sent_members(self, ctx: SyncContext, room_id: str,
                                *batches: list[StoredEvent]) -> None:
