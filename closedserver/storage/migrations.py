@@ -240,7 +240,7 @@ def m0600_sync(conn: sqlite3.Connection) -> None:
         stream_id INTEGER NOT NULL,
         PRIMARY KEY (room_id, receipt_type, user_id, thread_id)
     ) WITHOUT ROWID;
-    CREATE INDEX receipts_stream ON receipts(stream_id);
+    CREATE INDEX receipts_stream ON receipts(room_id, stream_id);
     CREATE INDEX receipts_user ON receipts(user_id, room_id);
 
     -- The last persisted presence state per user (last-active times live in memory).
