@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,8 @@ class Presence:
         self._known: dict[str, UserPresence] = {}
         self._syncing: dict[str, int] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        # user -> device -> until when that device counts as online (inf while syncing)
+        self._online_devices: dict[str, dict[str, float]] = {}
 
     # the endpoints
 
@@ -82,8 +86,12 @@ class Presence:
 
     # syncing
 
-    def sync_started(self, user_id: str, set_presence: str | None) -> None:
-        """A /sync began: online (or unavailable) unless it asked for `offline`."""
+    def sync_started(self, user_id: str, device_id: str, set_presence: str | None) -> None:
+        """A /sync began: online (or unavailable) unless it asked for `offline`.
+
+        `unavailable` does not override another device of the user that is online (syncing
+        now or lately), so two clients cannot flip the state back and forth.
+        """
         if not self.enabled or set_presence == OFFLINE:
             return
         self._syncing[user_id] = self._syncing.get(user_id, 0) + 1
@@ -92,22 +100,35 @@ class Presence:
             timer.cancel()
         current = self._current(user_id)
         if set_presence == UNAVAILABLE:
-            if current.state != UNAVAILABLE:
+            if current.state == OFFLINE or (current.state == ONLINE
+                                            and not self._online_elsewhere(user_id, device_id)):
                 self._change(user_id, UNAVAILABLE, current.status_msg, active=False)
             return
+        self._online_devices.setdefault(user_id, {})[device_id] = math.inf
         current.last_active_ts = now_ms()
-        if current.state == OFFLINE:
+        if current.state != ONLINE:
             self._change(user_id, ONLINE, current.status_msg, active=True)
 
-    def sync_finished(self, user_id: str, set_presence: str | None) -> None:
+    def sync_finished(self, user_id: str, device_id: str, set_presence: str | None) -> None:
         if not self.enabled or set_presence == OFFLINE:
             return
+        if set_presence != UNAVAILABLE:
+            self._online_devices.setdefault(user_id, {})[device_id] = \
+                time.monotonic() + self.offline_after_s
         left = self._syncing.get(user_id, 1) - 1
         if left > 0:
             self._syncing[user_id] = left
             return
         self._syncing.pop(user_id, None)
         self._schedule_offline(user_id)
+
+    def _online_elsewhere(self, user_id: str, device_id: str) -> bool:
+        devices = self._online_devices.get(user_id, {})
+        now = time.monotonic()
+        for device, until in list(devices.items()):
+            if until <= now:
+                del devices[device]
+        return any(device != device_id for device in devices)
 
     def restore_timers(self) -> None:
         """After a restart nobody is syncing yet: time out everyone not offline."""

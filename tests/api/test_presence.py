@@ -104,3 +104,17 @@ def test_someone_joining_a_room_brings_their_presence(alice, bob):
     assert _presence_of(sync(alice, since), bob) == []
     bob.post(f"/rooms/{room_id}/join")
     assert _presence_of(sync(alice, since), bob)[0]["status_msg"] == "new"
+
+
+def test_an_idle_device_does_not_flip_a_user_online_elsewhere(server, alice, bob):
+    from tests.helpers import UserClient, login
+
+    shared_room(alice, bob)
+    second = login(server.url, bob.localpart).json()
+    bob_phone = UserClient(server.url, bob.user_id, second["access_token"],
+                           second["device_id"])
+    sync(bob)  # the laptop syncs: online
+    sync(bob_phone, set_presence="unavailable")
+    assert _status(alice, bob).json()["presence"] == "online"
+    sync(bob)
+    assert _status(alice, bob).json()["presence"] == "online"

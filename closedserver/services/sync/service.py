@@ -28,11 +28,13 @@ class Sync:
         self.builder.rooms.builder.notifications = notifications
 
     async def sync(self, request: SyncRequest) -> dict[str, Any]:
-        self.presence.sync_started(request.user_id, request.set_presence)
+        self.presence.sync_started(request.user_id, request.device_id,
+                                   request.set_presence)
         try:
             return (await self._sync(request)).body
         finally:
-            self.presence.sync_finished(request.user_id, request.set_presence)
+            self.presence.sync_finished(request.user_id, request.device_id,
+                                        request.set_presence)
 
     async def _sync(self, request: SyncRequest) -> SyncResult:
         result = await self.builder.build(request, self.builder.window(request))
