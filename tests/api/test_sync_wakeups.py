@@ -69,6 +69,19 @@ def test_an_account_data_change_wakes_a_parked_sync(alice):
         {"type": "org.example.theme", "content": {"dark": True}}]
 
 
+def test_a_change_made_by_the_admin_cli_wakes_a_parked_sync(server, alice, bob):
+    room_id = shared_room(alice, bob)
+    parked = ParkedSync(bob, sync(bob)["next_batch"])
+    done = server.cli("user", "deactivate", alice.user_id, "--yes")
+    assert done.returncode == 0, done.stderr
+    cli_finished = time.monotonic()
+    body = parked.future.result(timeout=10)
+    # The server notices another process's commit within a quarter of a second.
+    assert time.monotonic() - cli_finished < 1.0
+    leave = joined_room(body, room_id)["timeline"]["events"][-1]
+    assert leave["state_key"] == alice.user_id and leave["content"]["membership"] == "leave"
+
+
 def test_news_for_someone_else_does_not_wake_a_parked_sync(alice, bob):
     room_id = create_room(alice)
     since = sync(bob)["next_batch"]

@@ -6,12 +6,15 @@ the sections empty but present (`to_device.events`, `device_lists.changed/left`,
 `device_one_time_keys_count`, `device_unused_fallback_key_types`), which tells clients the
 server speaks the extension. What it is expected to become, with the E2EE services:
 
-- `to_device`: the device's inbox in (since, upto]. If the inbox is capped, return the
-  position reached as `upto`: the sync then covers every stream only up to it, so nothing
-  is skipped (the sync calls this first, outside its read snapshot, since draining an
-  inbox writes).
+- `to_device`: the device's inbox in (since, upto] (`window.since` is None on an initial
+  sync). If the inbox is capped, return the position reached as `upto`: the whole sync
+  then covers every stream only up to it, so nothing is skipped. The builder calls this
+  before reading anything else, even when nothing else moved, so an inbox can be drained
+  (a write) here.
 - `device_lists.changed`: users sharing a room with the user whose devices changed in
-  the window, plus users who newly share a room; `left`: users who no longer share one.
+  the window, plus users who came to share a room with the user in it; `left`: users
+  who no longer share any room. (While building rooms the builder also collects
+  `SyncContext.new_sharers`, the users who came to share a room in the window.)
 - `device_one_time_keys_count`, `device_unused_fallback_key_types`: for this device.
 
 A non-empty `to_device` or `device_lists` ends a long-poll like any other news (the
