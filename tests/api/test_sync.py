@@ -174,3 +174,20 @@ def test_timeout_returns_empty_when_nothing_happens(alice):
     body = sync(alice, since, timeout=300)
     assert time.monotonic() - started >= 0.28
     assert body["rooms"]["join"] == {} and body["next_batch"] == since
+
+
+def test_history_before_joining_follows_history_visibility(alice, bob):
+    room_id = create_room(alice, preset="public_chat", initial_state=[{
+        "type": "m.room.history_visibility", "state_key": "",
+        "content": {"history_visibility": "joined"}}])
+    send_text(alice, room_id, "before bob")
+    since = sync(bob)["next_batch"]
+    bob.post(f"/rooms/{room_id}/join")
+    send_text(alice, room_id, "after bob")
+    room = joined_room(sync(bob, since), room_id)
+    assert bodies(room) == ["after bob"]
+    # Events from before the room said `joined` stay visible (they were `shared`).
+    visible = [(e["type"], e["content"].get("history_visibility") or e["content"].get(
+        "membership")) for e in room["timeline"]["events"]]
+    assert visible[-3:] == [("m.room.history_visibility", "joined"),
+                            ("m.room.member", "join"), ("m.room.message", None)]

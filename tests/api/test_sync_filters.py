@@ -172,3 +172,19 @@ def test_lazy_loading_includes_the_heroes_of_an_unnamed_room(alice, bob, server)
     room = joined_room(sync(alice, filter=LAZY), room_id)
     assert room["summary"]["m.heroes"] == [bob.user_id, carol.user_id]
     assert state_keys(room["state"]["events"]) == {alice.user_id, bob.user_id, carol.user_id}
+
+
+def test_lazy_loading_sends_member_changes_from_a_gap(alice, bob, server):
+    from tests.helpers import register
+
+    carol = register(server.url)
+    room_id = shared_room(alice, bob, carol, name="Named")
+    since = sync(alice, filter=LAZY)["next_batch"]
+    carol.put(f"/profile/{carol.user_id}/displayname", {"displayname": "Carol Renamed"})
+    for i in range(5):
+        send_text(bob, room_id, f"bob {i}")
+    room = joined_room(sync(alice, since, filter=LAZY), room_id)
+    assert room["timeline"]["limited"] is True
+    members = {e["state_key"]: e for e in room["state"]["events"]
+               if e["type"] == "m.room.member"}
+    assert members[carol.user_id]["content"]["displayname"] == "Carol Renamed"
