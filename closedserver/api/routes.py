@@ -41,6 +41,8 @@ def route(method: str, path: str, endpoint: Endpoint) -> Route:
 
 
 CLIENT_ROUTES = [
+    # Starlette tries routes in order: the one every client calls all the time goes first.
+    route("GET", f"{C3}/sync", sync.sync),
     route("GET", "/.well-known/matrix/client", discovery.get_wellknown_client),
     route("GET", "/_matrix/client/versions", discovery.get_versions),
     route("GET", f"{C3}/capabilities", discovery.get_capabilities),
@@ -108,8 +110,7 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/rooms/{{roomId}}/context/{{eventId}}", room_reading.get_event_context),
     route("GET", f"{C1}/rooms/{{roomId}}/timestamp_to_event",
           room_reading.get_event_by_timestamp),
-    # sync, filters, typing, receipts, presence
-    route("GET", f"{C3}/sync", sync.sync),
+    # filters, typing, receipts, presence
     route("POST", f"{C3}/user/{{userId}}/filter", filters.define_filter),
     route("GET", f"{C3}/user/{{userId}}/filter/{{filterId}}", filters.get_filter),
     route("PUT", f"{C3}/rooms/{{roomId}}/typing/{{userId}}", typing.set_typing),

@@ -116,11 +116,11 @@ class SyncBuilder:
         return self.rooms.plan_incremental(ctx, changed, with_news, archived)
 
     def _prefetch_state(self, ctx: SyncContext, plan: RoomsPlan) -> None:
-        """Room heads for every planned room, and the current state of the rooms that get
-        their full state, each in one query."""
-        ctx.prefetched.heads = self.store.get_last_stream_orderings(plan.room_ids)
+        """The heads and current state of the rooms that get their full state, each in one
+        query (other rooms need them rarely, and read them when they do)."""
         full = [p.room_id for p in plan.rooms if p.since is None or p.full_state]
         if full:
+            ctx.prefetched.heads = self.store.get_last_stream_orderings(full)
             ctx.prefetched.current_state = self.store.list_current_state(full)
 
     def _result(self, window: Window, rooms: dict[str, Any], presence: list[dict[str, Any]],

@@ -99,19 +99,18 @@ class RoomBuilder:
     def _state_and_summary(self, ctx: SyncContext, plan: RoomPlan, batch: TimelineBatch, *,
                            with_summary: bool = True
                            ) -> tuple[list[StoredEvent], dict[str, Any]]:
-        at_start = self.state.at_start(ctx, plan, batch)
         current = ctx.prefetched.current_state.get(plan.room_id)
         if plan.since is None or plan.full_state:
             summary = self.summary.summary(plan.room_id, ctx.user_id, current) \
                 if with_summary else {}
             heroes = summary.get("m.heroes", ())
-            return self.state.full(ctx, plan, at_start, batch, heroes), summary
+            return self.state.full(ctx, plan, batch, heroes), summary
         gap = self.state.gap_changes(plan, batch)
         changed = any(key[0] == MEMBER for key in gap) or any(
             s.event.type == MEMBER for s in batch.scanned)
         summary = self.summary.summary(plan.room_id, ctx.user_id, current) \
             if with_summary and changed else {}
-        return self.state.delta(ctx, plan, at_start, batch, gap), summary
+        return self.state.delta(ctx, plan, batch, gap), summary
 
     def _was_joined_before(self, plan: RoomPlan) -> bool:
         """Whether the user was ever joined before leaving (walking their member events)."""

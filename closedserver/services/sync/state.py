@@ -98,10 +98,10 @@ class StateSection:
                    if s.stream_ordering < start and s.event.is_state()]
         return {(s.event.type, s.event.state_key or ""): s for s in gap}
 
-    def full(self, ctx: SyncContext, plan: RoomPlan, at_start: StateAtStart,
-             batch: TimelineBatch, heroes: Iterable[str]) -> list[StoredEvent]:
+    def full(self, ctx: SyncContext, plan: RoomPlan, batch: TimelineBatch,
+             heroes: Iterable[str]) -> list[StoredEvent]:
         """The complete state at the timeline start (members lazily, if asked)."""
-        ids = at_start.all()
+        ids = self.at_start(ctx, plan, batch).all()
         state_filter = ctx.filter.room.state
         if state_filter.lazy_load_members:
             wanted = _senders(batch) | {ctx.user_id} | set(heroes)
@@ -110,11 +110,12 @@ class StateSection:
         loaded = self.events.get_many(ids.values())
         return self._filtered(ctx, loaded.values())
 
-    def delta(self, ctx: SyncContext, plan: RoomPlan, at_start: StateAtStart,
-              batch: TimelineBatch, gap: dict[StateKey, StoredEvent]) -> list[StoredEvent]:
+    def delta(self, ctx: SyncContext, plan: RoomPlan, batch: TimelineBatch,
+              gap: dict[StateKey, StoredEvent]) -> list[StoredEvent]:
         """What changed since `since` (plus, lazily, the senders' member events)."""
         chosen = dict(gap)
-        if ctx.filter.room.state.lazy_load_members:
+        if ctx.filter.room.state.lazy_load_members and batch.events:
+            at_start = self.at_start(ctx, plan, batch)
             chosen.update(self._sender_members(ctx, plan, at_start, batch, skip=chosen))
         return self._filtered(ctx, chosen.values())
 
