@@ -14,6 +14,7 @@ forgotten, and clients must hear that nobody is typing any more.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from closedserver.clock import now_ms
@@ -32,7 +33,8 @@ class Typing:
         self.boot_serial = now_ms()
         self.serial = self.boot_serial
         self._typing: dict[str, dict[str, asyncio.TimerHandle]] = {}
-        self._room_serials: dict[str, int] = {}
+        # room -> serial of its last change, least recently changed first
+        self._room_serials: OrderedDict[str, int] = OrderedDict()
 
     def set_typing(self, requester_id: str, user_id: str, room_id: str, typing: bool,
                    timeout_ms: int | None) -> None:
@@ -70,17 +72,35 @@ class Typing:
     def _changed(self, room_id: str) -> None:
         self.serial += 1
         self._room_serials[room_id] = self.serial
+        self._room_serials.move_to_end(room_id)
         self.notifier.notify_users(self.access.state.store.list_joined_user_ids(room_id))
 
     def typing_user_ids(self, room_id: str) -> list[str]:
         return sorted(self._typing.get(room_id, ()))
+
+    def rooms_changed_since(self, since_serial: int) -> set[str] | None:
+        """Rooms whose typing list changed after the serial (walking back only over the
+        changes since); None when the serial is from another run (every room changed)."""
+        if since_serial == self.serial:
+            return set()
+        if not self._from_this_run(since_serial):
+            return None
+        changed = set()
+        for room_id in reversed(self._room_serials):
+            if self._room_serials[room_id] <= since_serial:
+                break
+            changed.add(room_id)
+        return changed
+
+    def _from_this_run(self, serial: int) -> bool:
+        return serial == 0 or self.boot_serial <= serial <= self.serial
 
     def changed_rooms(self, room_ids: Iterable[str], since_serial: int) -> dict[str, list[str]]:
         """{room_id: users typing now} for the rooms whose list changed after the serial
         (0: at any time in this run; another run's serial: every room)."""
         if since_serial == self.serial:
             return {}
-        if since_serial != 0 and not self.boot_serial <= since_serial <= self.serial:
+        if not self._from_this_run(since_serial):
             return {room_id: self.typing_user_ids(room_id) for room_id in room_ids}
         serials = self._room_serials
         return {room_id: self.typing_user_ids(room_id) for room_id in room_ids

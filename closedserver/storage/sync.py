@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from closedserver.storage.database import Database
 from closedserver.storage.events import EVENT_COLUMNS, EventRow
+from closedserver.storage.state import MEMBER_COLUMNS, MemberRow
 
 _MY_ROOMS = "SELECT room_id FROM room_members WHERE user_id = ? AND membership = 'join'"
 
@@ -31,6 +32,17 @@ class SyncStore:
             "SELECT event_id FROM events WHERE room_id = ? AND stream_ordering > ? "
             "AND stream_ordering < ? ORDER BY stream_ordering DESC LIMIT ?",
             (room_id, after, before, limit))]
+
+    def list_memberships_in(self, user_id: str, room_ids: Sequence[str]) -> list[MemberRow]:
+        """The user's current membership rows in these rooms (primary-key lookups)."""
+        found: list[MemberRow] = []
+        for start in range(0, len(room_ids), 500):
+            chunk = room_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.extend(MemberRow(*row[:7], bool(row[7])) for row in self.db.conn.execute(
+                f"SELECT {MEMBER_COLUMNS} FROM room_members WHERE user_id = ? "
+                f"AND room_id IN ({marks})", (user_id, *chunk)))
+        return found
 
     def list_state_events_between(self, room_id: str, after: int,
                                   before: int) -> list[EventRow]:

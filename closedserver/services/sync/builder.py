@@ -28,7 +28,7 @@ from closedserver.services.sync.rooms import ALL_MEMBERSHIPS, RoomsPlan, RoomsSe
 from closedserver.services.sync.sent_members import SentMembersCache
 from closedserver.services.typing import Typing
 from closedserver.storage.database import Database, current_stream_position
-from closedserver.storage.state import StateStore
+from closedserver.storage.state import MemberRow, StateStore
 from closedserver.storage.sync import SyncStore
 
 
@@ -99,21 +99,34 @@ class SyncBuilder:
         if window.initial:
             memberships = self.members.list_rooms_of_user(user_id, ALL_MEMBERSHIPS)
             ctx.joined = {m.room_id: m for m in memberships if m.membership == "join"}
-            self.ephemeral.prefetch(user_id, window, ctx.joined, ctx.prefetched)
+            self.ephemeral.prefetch_receipts(user_id, window, ctx.joined, ctx.prefetched)
+            self.ephemeral.prefetch_typing(window, ctx.joined, ctx.prefetched)
             return self.rooms.plan_initial(ctx, memberships)
-        ctx.joined = {m.room_id: m for m in self.members.list_rooms_of_user(user_id, ("join",))}
-        self.ephemeral.prefetch(user_id, window, ctx.joined, ctx.prefetched)
         since = window.since or 0
+        self.ephemeral.prefetch_receipts(user_id, window, (), ctx.prefetched)
+        typing_rooms = self.typing.rooms_changed_since(window.since_typing)
+        with_news = set(ctx.prefetched.receipts) | set(ctx.prefetched.account_data) \
+            | (typing_rooms or set())
         changed = []
-        with_news = set(ctx.prefetched.typing) | set(ctx.prefetched.receipts) \
-            | set(ctx.prefetched.account_data)
         if since < window.upto:
             changed = self.members.list_membership_changes_since(user_id, since, window.upto)
             with_news |= self.store.list_rooms_with_events(user_id, since, window.upto)
+        ctx.joined = self._joined(ctx, with_news, all_rooms=typing_rooms is None)
+        self.ephemeral.prefetch_typing(window, ctx.joined, ctx.prefetched)
         archived = []
         if ctx.request.full_state and ctx.filter.room.include_leave:
             archived = self.members.list_rooms_of_user(user_id, ("leave", "ban"))
         return self.rooms.plan_incremental(ctx, changed, with_news, archived)
+
+    def _joined(self, ctx: SyncContext, with_news: set[str], *,
+                all_rooms: bool) -> dict[str, MemberRow]:
+        """The user's joined rooms: all of them when the sync needs them all, else only
+        those with news (so a quiet incremental sync does not touch every room)."""
+        if all_rooms or ctx.request.full_state:
+            rows = self.members.list_rooms_of_user(ctx.user_id, ("join",))
+        else:
+            rows = self.store.list_memberships_in(ctx.user_id, sorted(with_news))
+        return {m.room_id: m for m in rows if m.membership == "join"}
 
     def _prefetch_state(self, ctx: SyncContext, plan: RoomsPlan) -> None:
         """The heads and current state of the rooms that get their full state, each in one

@@ -26,14 +26,19 @@ class EphemeralSection:
         self.typing = typing
         self.receipts = receipts
 
-    def prefetch(self, user_id: str, window: Window, joined_room_ids: Iterable[str],
-                 into: Prefetched) -> None:
-        room_ids = list(joined_room_ids)
-        typing = self.typing.changed_rooms(room_ids, window.since_typing)
+    def prefetch_typing(self, window: Window, joined_room_ids: Iterable[str],
+                        into: Prefetched) -> None:
+        typing = self.typing.changed_rooms(joined_room_ids, window.since_typing)
         into.typing = {room_id: users for room_id, users in typing.items()
                        if users or not window.initial}
+
+    def prefetch_receipts(self, user_id: str, window: Window, joined_room_ids: Iterable[str],
+                          into: Prefetched) -> None:
+        """All receipts of the joined rooms (initial sync), or those changed in the window
+        in any room the user is joined to (incremental: the rooms are not needed)."""
         if window.initial:
-            rows = self.receipts.list_room_receipts(room_ids, user_id, window.upto)
+            rows = self.receipts.list_room_receipts(list(joined_room_ids), user_id,
+                                                    window.upto)
         elif window.since == window.upto:
             rows = []
         else:
