@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.helpers import C3, PASSWORD
 from tests.server import RunningServer, init_server
 
+ROUNDS = 30
 LAZY = orjson.dumps({"room": {"timeline": {"limit": 10},
                               "state": {"lazy_load_members": True}}}).decode()
 
@@ -108,7 +109,7 @@ async def wake_latency(server: RunningServer, http: httpx.AsyncClient, writer: A
     totals: list[float] = []
     after_send: list[float] = []
     cpu = 0.0
-    for round_no in range(10):
+    for round_no in range(ROUNDS):
         async def park(api: Api, since: str) -> tuple[float, str]:
             body = await api.call("GET", "/sync", params={"since": since, "timeout": "30000"})
             return time.perf_counter(), body["next_batch"]
@@ -127,7 +128,7 @@ async def wake_latency(server: RunningServer, http: httpx.AsyncClient, writer: A
         totals += [(returned - sent) * 1000 for returned, _ in results]
         after_send += [max(0.0, (returned - answered) * 1000) for returned, _ in results]
         tokens = [token for _, token in results]
-    return totals, after_send, cpu / 10
+    return totals, after_send, cpu / ROUNDS
 
 
 def percentile(values: list[float], q: float) -> float:
