@@ -93,7 +93,7 @@ async def timed(api: Api, runs: int, **params: str) -> float:
 
 async def wake_latency(server: RunningServer, http: httpx.AsyncClient, writer: Api,
                        parked: int) -> tuple[list[float], list[float], float]:
-    """(send -> sync returned, send's response -> sync returned) in ms over 10 rounds, and
+    """(send -> sync returned, send's response -> sync returned) in ms over ROUNDS rounds, and
     the server's CPU ms per round (one send and its woken syncs)."""
     room_id = (await writer.call("POST", "/createRoom", json={"preset": "public_chat"}))[
         "room_id"]
