@@ -179,6 +179,14 @@ class PushSection:
 
 
 @dataclass(frozen=True)
+class PresenceSection:
+    enabled: bool = option(True, "Track and share presence (online / unavailable / offline). "
+                           "Off: /sync carries no presence and everyone reads as offline.")
+    offline_after: str = option("30s", "How long after a user's last /sync ends they are "
+                                "shown offline (`30s`, `2m`).")
+
+
+@dataclass(frozen=True)
 class RateLimitsSection:
     enabled: bool = option(True, "Master switch for every rate limit below.")
     login_per_address: str = option("10/min", "Login attempts per client address (`off` to "
@@ -213,6 +221,7 @@ class Config:
     auth: AuthSection = field(default_factory=AuthSection)
     federation: FederationSection = field(default_factory=FederationSection)
     push: PushSection = field(default_factory=PushSection)
+    presence: PresenceSection = field(default_factory=PresenceSection)
     rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
     user_directory: UserDirectorySection = field(default_factory=UserDirectorySection)
 
@@ -250,6 +259,10 @@ class Config:
     @property
     def access_token_lifetime_ms(self) -> int | None:
         return parse_duration_ms(self.auth.access_token_lifetime)
+
+    @property
+    def presence_offline_after_ms(self) -> int:
+        return parse_duration_ms(self.presence.offline_after) or 0
 
 
 def sections() -> dict[str, type]:
@@ -407,6 +420,7 @@ def _validate(config: Config) -> None:
     _check_parsed("auth.access_token_lifetime", parse_duration_ms,
                   config.auth.access_token_lifetime)
     _validate_push(config.push)
+    _check_parsed("presence.offline_after", parse_duration_ms, config.presence.offline_after)
     for key, _, _, _ in section_fields(RateLimitsSection):
         if key != "enabled":
             _check_parsed(f"rate_limits.{key}", Rate.parse, getattr(config.rate_limits, key))

@@ -22,9 +22,11 @@ from closedserver.services.e2ee.device_lists import DeviceLists
 from closedserver.services.e2ee.key_backup import KeyBackup
 from closedserver.services.e2ee.to_device import ToDevice
 from closedserver.services.event_cache import EventCache
+from closedserver.services.filters import Filters
 from closedserver.services.media import MediaServices, build_media_services
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
+from closedserver.services.presence import Presence
 from closedserver.services.profile import Profiles
 from closedserver.services.push.allowlist import Allowlist
 from closedserver.services.push.counts import PushCounts
@@ -35,6 +37,7 @@ from closedserver.services.push.notifications import Notifications
 from closedserver.services.push.pushers import Pushers
 from closedserver.services.push.rules import PushRulesService
 from closedserver.services.ratelimit import RateLimiter
+from closedserver.services.receipts import Receipts
 from closedserver.services.registration import Registration
 from closedserver.services.registration_tokens import RegistrationTokens
 from closedserver.services.room_state import RoomState
@@ -56,7 +59,10 @@ from closedserver.services.rooms.upgrade import RoomUpgrades
 from closedserver.services.rooms.user_directory import UserDirectory
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.sessions import Sessions
+from closedserver.services.sync import Sync
+from closedserver.services.sync.wiring import build_sync
 from closedserver.services.timeline import Timeline
+from closedserver.services.typing import Typing
 from closedserver.services.uia import STAGE_PASSWORD, UserInteractiveAuth
 from closedserver.storage.database import Database
 from closedserver.storage.migrations import migrate
@@ -116,6 +122,11 @@ class HomeServer:
     cross_signing: CrossSigning
     to_device: ToDevice
     key_backup: KeyBackup
+    typing: Typing
+    receipts: Receipts
+    presence: Presence
+    filters: Filters
+    sync: Sync
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -127,6 +138,7 @@ class HomeServer:
         self._tasks.append(asyncio.create_task(self._flush_last_seen()))
         self._tasks.append(asyncio.create_task(self.media.admin.run_housekeeping()))
         self._tasks.append(asyncio.create_task(self.push_delivery.run()))
+        self.presence.restore_timers()
 
     async def stop_background_tasks(self) -> None:
         for task in self._tasks:
@@ -180,7 +192,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     signing_key = load_signing_keys(config.signing_key_path)[0]
     events = EventCache(db)
     room_state = RoomState(db, events)
-    account_data = AccountData(db)
+    account_data = AccountData(db, notifier)
     push = _build_push(config, db, events, room_state, account_data, notifier)
     accounts.on_user_created.append(push.rules.on_user_created)
     timeline = Timeline(db, events, room_state, notifier, config.server.server_name,
@@ -199,7 +211,10 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         db, notifier, users_sharing_a_room=room_state.store.users_sharing_a_room)
     accounts.on_devices_changed = device_lists.note_device_change
     cross_signing = CrossSigning(db, config.server.server_name, device_lists)
-    return HomeServer(
+    typing = Typing(access, notifier)
+    presence = Presence(db, notifier, room_state.store, enabled=config.presence.enabled,
+                        offline_after_ms=config.presence_offline_after_ms)
+    hs = HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
         registration_tokens=registration_tokens, profiles=Profiles(db, membership),
@@ -230,7 +245,14 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         keys=DeviceKeys(db, config.server.server_name, device_lists, cross_signing),
         cross_signing=cross_signing,
         to_device=ToDevice(db, config.server.server_name, notifier),
-        key_backup=KeyBackup(db))
+        key_backup=KeyBackup(db), typing=typing,
+        receipts=Receipts(db, events, access, account_data, notifier), presence=presence,
+        filters=Filters(db),
+        sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
+                        presence, account_data))
+    # Seams filled by other areas once they exist (see services/sync/room.py).
+    hs.sync.connect(notifications=getattr(hs, "notifications", None))
+    return hs
 
 
 @dataclass

@@ -26,9 +26,11 @@ from closedserver.api.client import (
     media_download,
     membership,
     notifications,
+    presence,
     profile,
     push_rules,
     pushers,
+    receipts,
     register,
     relations,
     reports,
@@ -36,9 +38,12 @@ from closedserver.api.client import (
     room_upgrades,
     rooms,
     spaces,
+    sync,
     to_device,
+    typing,
     user_directory,
 )
+from closedserver.api.client import filter as filters
 from closedserver.config import Config
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -53,6 +58,8 @@ def route(method: str, path: str, endpoint: Endpoint) -> Route:
 
 
 CLIENT_ROUTES = [
+    # Starlette tries routes in order: the one every client calls all the time goes first.
+    route("GET", f"{C3}/sync", sync.sync),
     route("GET", "/.well-known/matrix/client", discovery.get_wellknown_client),
     route("GET", "/_matrix/client/versions", discovery.get_versions),
     route("GET", f"{C3}/capabilities", discovery.get_capabilities),
@@ -221,6 +228,15 @@ CLIENT_ROUTES = [
           key_backup.get_room_key_by_session_id),
     route("DELETE", f"{C3}/room_keys/keys/{{roomId}}/{{sessionId}}",
           key_backup.delete_room_key_by_session_id),
+    # filters, typing, receipts, presence
+    route("POST", f"{C3}/user/{{userId}}/filter", filters.define_filter),
+    route("GET", f"{C3}/user/{{userId}}/filter/{{filterId}}", filters.get_filter),
+    route("PUT", f"{C3}/rooms/{{roomId}}/typing/{{userId}}", typing.set_typing),
+    route("POST", f"{C3}/rooms/{{roomId}}/receipt/{{receiptType}}/{{eventId}}",
+          receipts.post_receipt),
+    route("POST", f"{C3}/rooms/{{roomId}}/read_markers", receipts.set_read_marker),
+    route("PUT", f"{C3}/presence/{{userId}}/status", presence.set_presence),
+    route("GET", f"{C3}/presence/{{userId}}/status", presence.get_presence),
 ]
 
 

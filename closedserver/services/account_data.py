@@ -1,4 +1,7 @@
-"""Account data, global and per room (spec module "Client Config")."""
+"""Account data, global and per room (spec module "Client Config").
+
+Every change takes a stream position and wakes the owner's parked /sync.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 import orjson
 
 from closedserver.errors import BadJson, Forbidden, NotFound
+from closedserver.services.notifier import Notifier
 from closedserver.storage.account_data import GLOBAL, AccountDataStore
 from closedserver.storage.database import Database
 
@@ -15,8 +19,9 @@ SERVER_MANAGED_TYPES = {"m.fully_read", "m.push_rules"}
 
 
 class AccountData:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, notifier: Notifier | None = None) -> None:
         self.db = db
+        self.notifier = notifier
         self.store = AccountDataStore(db)
 
     def get(self, requester_id: str, user_id: str, data_type: str,
@@ -41,8 +46,11 @@ class AccountData:
         if not isinstance(content, dict):
             raise BadJson("Account data content must be a JSON object")
         with self.db.transaction():
-            return self.store.put_account_data(user_id, room_id, data_type,
-                                               orjson.dumps(content).decode())
+            position = self.store.put_account_data(user_id, room_id, data_type,
+                                                   orjson.dumps(content).decode())
+        if self.notifier is not None:
+            self.notifier.notify_users([user_id])
+        return position
 
 
 def _check_owner(requester_id: str, user_id: str, verb: str) -> None:

@@ -331,6 +331,44 @@ def m0400_e2ee_keys(conn: sqlite3.Connection) -> None:
     execute_script(conn, E2EE_KEYS_SCHEMA)
 
 
+def m0600_sync(conn: sqlite3.Connection) -> None:
+    """Receipts, presence and stored filters (the /sync area)."""
+    execute_script(conn, """
+    -- One row per (room, receipt type, user, thread): the latest receipt. `thread_id` is ''
+    -- for an unthreaded receipt. `stream_id` is the position of the last change.
+    CREATE TABLE receipts (
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        receipt_type TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL DEFAULT '',
+        event_id TEXT NOT NULL,
+        event_stream_ordering INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        stream_id INTEGER NOT NULL,
+        PRIMARY KEY (room_id, receipt_type, user_id, thread_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX receipts_stream ON receipts(room_id, stream_id);
+    CREATE INDEX receipts_user ON receipts(user_id, room_id);
+
+    -- The last persisted presence state per user (last-active times live in memory).
+    CREATE TABLE presence (
+        user_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        status_msg TEXT,
+        last_active_ts INTEGER,
+        stream_id INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX presence_stream ON presence(stream_id);
+
+    CREATE TABLE filters (
+        user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        filter_id INTEGER NOT NULL,
+        filter_json TEXT NOT NULL,
+        PRIMARY KEY (user_id, filter_id)
+    ) WITHOUT ROWID;
+    """)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
     ("0100_rooms", m0100_rooms),
@@ -338,6 +376,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0300_media", m0300_media),
     ("0700_push_notifications", m0700_push_notifications),
     ("0400_e2ee_keys", m0400_e2ee_keys),
+    ("0600_sync", m0600_sync),
 ]
 
 

@@ -36,15 +36,16 @@ class Visibility:
         # Events sharing a state group share the state they are judged by.
         by_group: dict[int, tuple[str, str]] = {}
         for stored in stored_events:
+            if _is_own_membership(user_id, stored):
+                visible.append(stored)
+                memberships[stored.event_id] = str(stored.event.content.get("membership"))
+                continue
             judged = by_group.get(stored.state_group)
-            own_member_event = stored.event.type == "m.room.member" and \
-                stored.event.state_key == user_id
-            if judged is None or own_member_event:
+            if judged is None:
                 state_ids = self.state.state_ids_at_group(stored.state_group)
                 judged = (self._membership_at(user_id, stored, state_ids),
                           self._visibility_at(state_ids))
-                if not own_member_event:
-                    by_group[stored.state_group] = judged
+                by_group[stored.state_group] = judged
             membership, visibility = judged
             if self._allowed(user_id, stored, membership, visibility, joined_until):
                 visible.append(stored)
@@ -99,3 +100,10 @@ class Visibility:
             after = stored
             member_id = stored.replaces_state
         return 0
+
+
+def _is_own_membership(user_id: str, stored: StoredEvent) -> bool:
+    """The user's own membership events are always theirs to see (a rejected invite or a
+    leave would otherwise vanish from their view of the room)."""
+    event = stored.event
+    return event.type == "m.room.member" and event.state_key == user_id

@@ -1,0 +1,58 @@
+"""An incremental /sync with nothing new for its user costs a handful of indexed queries,
+however many rooms the user is in (issue 4, "Speed"). Counted with SQLite's trace hook on
+a HomeServer built over the running server's data dir, as the admin CLI does."""
+
+import asyncio
+
+import pytest
+
+from closedserver.config import load_config
+from closedserver.homeserver import build_homeserver
+from closedserver.services.filtering import SyncFilter
+from closedserver.services.stream_tokens import StreamToken, parse_token
+from closedserver.services.sync import SyncRequest
+from tests.helpers import register
+from tests.sync_helpers import create_room, send_text, sync
+
+
+@pytest.fixture
+def hs(server):
+    homeserver = build_homeserver(load_config(server.data_dir))
+    yield homeserver
+    homeserver.close()
+
+
+def _count_queries(hs, user, since: str) -> tuple[int, dict]:
+    statements: list[str] = []
+    # The token's typing serial is the server process's; use this HomeServer's own.
+    token = StreamToken(parse_token(since).position, hs.typing.serial)
+    request = SyncRequest(user.user_id, user.device_id, token, SyncFilter())
+    hs.db.conn.set_trace_callback(statements.append)
+    try:
+        result = asyncio.run(hs.sync.builder.build(request, hs.sync.builder.window(request)))
+    finally:
+        hs.db.conn.set_trace_callback(None)
+    return len(statements), result.body
+
+
+def test_a_quiet_incremental_sync_is_a_few_queries_whatever_the_rooms(hs, server):
+    user, other = register(server.url), register(server.url)
+    for _ in range(30):
+        send_text(user, create_room(user))
+    since = sync(user)["next_batch"]
+    count, body = _count_queries(hs, user, since)
+    assert count == 1 and body["rooms"]["join"] == {}  # the stream has not moved at all
+    send_text(other, create_room(other), "elsewhere")
+    count, body = _count_queries(hs, user, since)
+    assert body["rooms"]["join"] == {}
+    assert count <= 7
+
+
+def test_one_new_message_costs_a_few_more(hs, server):
+    user = register(server.url)
+    rooms = [create_room(user) for _ in range(30)]
+    since = sync(user)["next_batch"]
+    send_text(user, rooms[7], "news")
+    count, body = _count_queries(hs, user, since)
+    assert list(body["rooms"]["join"]) == [rooms[7]]
+    assert count <= 14  # + the room: its events (from the cache or one query), relations
