@@ -26,7 +26,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(column)) for column in columns))
     console.print(table)

@@ -15,6 +15,7 @@ from closedserver.config import Config
 from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
+from closedserver.services.admin.wiring import AdminServices, build_admin_services
 from closedserver.services.deactivation import Deactivation
 from closedserver.services.event_cache import EventCache
 from closedserver.services.notifier import Notifier
@@ -91,6 +92,7 @@ class HomeServer:
     space_hierarchy: SpaceHierarchy
     room_upgrades: RoomUpgrades
     reports: Reports
+    admin: AdminServices
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -164,18 +166,20 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     directory_store = RoomDirectoryStore(db)
     summaries = RoomSummaries(access, events, directory_store)
     relations_store = RelationsStore(db)
+    account_data = AccountData(db)
+    room_directory = RoomDirectory(timeline, access, aliases)
     return HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
         registration_tokens=registration_tokens, profiles=Profiles(db, membership),
-        account_data=AccountData(db),
+        account_data=account_data,
         login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
         room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
         room_creation=room_creation, membership=membership,
         sending=Sending(timeline, access, aliases), visibility=visibility,
         serializer=serializer, room_reader=room_reader,
         deactivation=Deactivation(accounts, membership),
-        room_directory=RoomDirectory(timeline, access, aliases),
+        room_directory=room_directory,
         public_rooms=PublicRooms(summaries, config.server.server_name),
         user_directory=UserDirectory(
             UserDirectoryStore(db), events, room_state,
@@ -184,4 +188,6 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         threads=Threads(room_reader, relations_store),
         space_hierarchy=SpaceHierarchy(summaries, membership),
         room_upgrades=RoomUpgrades(timeline, access, room_creation, directory_store),
-        reports=Reports(room_reader, accounts))
+        reports=Reports(room_reader, accounts),
+        admin=build_admin_services(config, accounts, timeline, room_state, access, aliases,
+                                   membership, room_creation, room_directory, account_data))
