@@ -49,7 +49,7 @@ def list_rooms(search: Annotated[str | None, typer.Option(
         flags = [f for f in ("encrypted", "public", "blocked") if row[f]]
         row["flags"] = ", ".join(flags + ([] if row["federate"] else ["no federation"])) or None
         row["last_activity"] = format_ts(row["last_activity_ts"])
-    print_table(rooms, LIST_COLUMNS, title="rooms")
+    print_table(rooms, LIST_COLUMNS, title="rooms", keep_whole=["room_id"])
 
 
 @app.command("show")
@@ -100,7 +100,7 @@ def members(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
         print_json(rows)
         return
     print_table(rows, ["user_id", "displayname", "membership", "power_level", "local"],
-                title="members")
+                title="members", keep_whole=["user_id"])
 
 
 @app.command("create")
