@@ -2,6 +2,7 @@
 
 import threading
 import time
+from pathlib import Path
 
 from tests.cli.admin_helpers import cli_error, cli_json, cli_ok
 from tests.helpers import (
@@ -37,11 +38,10 @@ def _all_bodies(client, room_id: str) -> list[str]:
             return bodies
 
 
-def test_backup_while_ten_clients_send_restores_every_acknowledged_message(make_server,
-                                                                           tmp_path):
-    source = make_server()
-    clients = [register(source.url) for _ in range(SENDERS)]
-    room_id = joined_room_with(clients[0], *clients[1:], preset="public_chat")
+def _backup_while_sending(source: RunningServer, clients: list[UserClient], room_id: str,
+                          dest: Path) -> tuple[list[str], dict]:
+    """Run `server backup` while every client sends; returns the messages acknowledged
+    before the backup began, and the backup's manifest."""
     acked: list[str] = []
     stop = threading.Event()
     threads = [threading.Thread(target=_send_until, args=(stop, c, room_id, acked))
@@ -52,13 +52,23 @@ def test_backup_while_ten_clients_send_restores_every_acknowledged_message(make_
         while len(acked) < 100:
             time.sleep(0.05)
         acked_before_backup = list(acked)
-        manifest = cli_json(source, "server", "backup", str(tmp_path / "backup"))
-        sent_during_backup = len(acked) - len(acked_before_backup)
+        manifest = cli_json(source, "server", "backup", str(dest))
+        assert len(acked) > len(acked_before_backup)  # clients kept sending meanwhile
     finally:
         stop.set()
         for thread in threads:
             thread.join()
-    assert manifest["integrity_check"] == "ok" and sent_during_backup > 0
+    return acked_before_backup, manifest
+
+
+def test_backup_while_ten_clients_send_restores_every_acknowledged_message(make_server,
+                                                                           tmp_path):
+    source = make_server()
+    clients = [register(source.url) for _ in range(SENDERS)]
+    room_id = joined_room_with(clients[0], *clients[1:], preset="public_chat")
+    acked_before_backup, manifest = _backup_while_sending(source, clients, room_id,
+                                                          tmp_path / "backup")
+    assert manifest["integrity_check"] == "ok"
     assert "not empty" in cli_error(source, "server", "backup", str(tmp_path / "backup"))
 
     restored_dir = tmp_path / "restored"

@@ -48,6 +48,7 @@ def backup(config: Config, dest: Path, *, on_database: Progress = lambda d, t: N
     """Copy the data dir of `config` into `dest` (a new or empty directory)."""
     _require_empty(dest, "backup destination")
     dest.mkdir(parents=True, exist_ok=True)
+    dest.chmod(0o700)  # the database holds password hashes and token hashes
     names = {"config": CONFIG_FILE_NAME,
              "database": _name_in(config, config.database_path),
              "signing_key": _name_in(config, config.signing_key_path),
@@ -57,6 +58,7 @@ def backup(config: Config, dest: Path, *, on_database: Progress = lambda d, t: N
     database_copy = dest / names["database"]
     database_copy.parent.mkdir(parents=True, exist_ok=True)
     copy_database(config.database_path, database_copy, on_database)
+    database_copy.chmod(0o600)
     problems = integrity_problems(database_copy)
     if problems:
         raise BackupError(f"the copied database failed its integrity check: {problems[0]}")
