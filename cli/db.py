@@ -56,11 +56,14 @@ def check(data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> Non
 
 
 @app.command("vacuum")
-def vacuum(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def vacuum(data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> None:
     """Rebuild the database file to give free space back (after purges); writers wait.
 
     Example: closedserver db vacuum
     """
     with open_homeserver(data_dir) as hs:
         before, after = hs.admin.maintenance.vacuum()
-    typer.echo(f"vacuumed: {before // 1024} KiB -> {after // 1024} KiB")
+    if json:
+        print_json({"bytes_before": before, "bytes_after": after})
+    else:
+        typer.echo(f"vacuumed: {before // 1024} KiB -> {after // 1024} KiB")

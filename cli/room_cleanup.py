@@ -56,24 +56,31 @@ def shutdown(room: RoomArg,
         typer.echo(f"aliases removed: {', '.join(result.aliases)}")
 
 
-def block(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def block(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
+          json: JsonOutput = False) -> None:
     """Block a room: nobody can join it any more (members stay).
 
     Example: closedserver room block '!AbCdEf:example.org'
     """
-    with open_homeserver(data_dir) as hs:
-        room_id = hs.admin.moderation.set_blocked(room, True)
-    typer.echo(f"blocked {room_id}")
+    _set_blocked(room, True, data_dir, json)
 
 
-def unblock(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def unblock(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
+            json: JsonOutput = False) -> None:
     """Allow joining a blocked room again.
 
     Example: closedserver room unblock '!AbCdEf:example.org'
     """
+    _set_blocked(room, False, data_dir, json)
+
+
+def _set_blocked(room: str, blocked: bool, data_dir: Path, json: bool) -> None:
     with open_homeserver(data_dir) as hs:
-        room_id = hs.admin.moderation.set_blocked(room, False)
-    typer.echo(f"unblocked {room_id}")
+        room_id = hs.admin.moderation.set_blocked(room, blocked)
+    if json:
+        print_json({"room_id": room_id, "blocked": blocked})
+    else:
+        typer.echo(f"{'blocked' if blocked else 'unblocked'} {room_id}")
 
 
 def purge(room: RoomArg,
@@ -147,7 +154,7 @@ def parse_before(text: str) -> int:
 def export(room: RoomArg,
            out: Annotated[Path, typer.Option(help="File to write (JSON Lines).",
                                              dir_okay=False)],
-           data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+           data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> None:
     """Write every event of a room, in order, one PDU JSON per line.
 
     Example: closedserver room export '#team:example.org' --out team.jsonl
@@ -156,4 +163,7 @@ def export(room: RoomArg,
         room_id, total = hs.admin.export.count(room)
         with out.open("wb") as file, progress_bars() as bars:
             written = hs.admin.export.export(room_id, file, bars.counter("exporting", total))
-    typer.echo(f"wrote {written} events of {room_id} to {out}")
+    if json:
+        print_json({"room_id": room_id, "events": written, "out": str(out)})
+    else:
+        typer.echo(f"wrote {written} events of {room_id} to {out}")

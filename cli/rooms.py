@@ -170,25 +170,37 @@ def make_admin(room: RoomArg, user: UserArg, as_user: AsUser = None,
 
 
 @app.command("publish")
-def publish(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def publish(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
+            json: JsonOutput = False) -> None:
     """List a room in the published room directory.
 
     Example: closedserver room publish '#team:example.org'
     """
     with open_homeserver(data_dir) as hs:
         room_id = hs.admin.moderation.set_published(room, True)
-    typer.echo(f"published {room_id} in the room directory")
+    _done(json, {"room_id": room_id, "published": True},
+          f"published {room_id} in the room directory")
 
 
 @app.command("unpublish")
-def unpublish(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def unpublish(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
+              json: JsonOutput = False) -> None:
     """Remove a room from the published room directory.
 
     Example: closedserver room unpublish '#team:example.org'
     """
     with open_homeserver(data_dir) as hs:
         room_id = hs.admin.moderation.set_published(room, False)
-    typer.echo(f"removed {room_id} from the room directory")
+    _done(json, {"room_id": room_id, "published": False},
+          f"removed {room_id} from the room directory")
+
+
+def _done(json: bool, result: dict[str, Any], message: str) -> None:
+    """Report a finished change: JSON for scripts, one line for people."""
+    if json:
+        print_json(result)
+    else:
+        typer.echo(message)
 
 
 AliasArg = Annotated[str, typer.Argument(help="#name:server, or just name.", metavar="ALIAS")]
@@ -196,7 +208,7 @@ AliasArg = Annotated[str, typer.Argument(help="#name:server, or just name.", met
 
 @alias_app.command("add")
 def alias_add(alias: AliasArg, room: RoomArg, as_user: AsUser = None,
-              data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+              data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> None:
     """Point a new local alias at a room.
 
     Example: closedserver room alias add '#general:example.org' '!AbCdEf:example.org'
@@ -204,19 +216,19 @@ def alias_add(alias: AliasArg, room: RoomArg, as_user: AsUser = None,
     with open_homeserver(data_dir) as hs:
         full = hs.admin.moderation.add_alias(alias, room, as_user=as_user)
         room_id = hs.admin.targets.room_id(full)
-    typer.echo(f"{full} -> {room_id}")
+    _done(json, {"alias": full, "room_id": room_id}, f"{full} -> {room_id}")
 
 
 @alias_app.command("remove")
 def alias_remove(alias: AliasArg, room: RoomArg, as_user: AsUser = None,
-                 data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+                 data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> None:
     """Delete a room's alias (and drop it from the canonical alias when a member may).
 
     Example: closedserver room alias remove '#general:example.org' '!AbCdEf:example.org'
     """
     with open_homeserver(data_dir) as hs:
         full = hs.admin.moderation.remove_alias(alias, room, as_user=as_user)
-    typer.echo(f"removed {full}")
+    _done(json, {"alias": full, "removed": True}, f"removed {full}")
 
 
 # shutting rooms down and removing them (cli/room_cleanup.py)

@@ -80,7 +80,7 @@ def backup(dest: Annotated[Path, typer.Argument(help="A new or empty directory."
 @app.command("restore")
 def restore(source: Annotated[Path, typer.Argument(help="A directory made by `server "
                                                    "backup`.", exists=True, file_okay=False)],
-            data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+            data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> None:
     """Restore a backup into an empty (or new) data dir, then start it with `run`.
 
     Example: closedserver server restore /srv/backups/2024-06-01 --data-dir /srv/closedserver
@@ -93,6 +93,10 @@ def restore(source: Annotated[Path, typer.Argument(help="A directory made by `se
         fail(str(exc))
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
+    if json:
+        print_json({"data_dir": str(data_dir), "server_name": manifest["server_name"],
+                    "warnings": warnings})
+        return
     typer.echo(f"restored {manifest['server_name']} into {data_dir}; start it with: "
                f"closedserver run --data-dir {data_dir}")
 

@@ -4,6 +4,9 @@ admins running commands at the same time."""
 import sqlite3
 import subprocess
 
+import typer.main
+
+from cli.main import app
 from tests.cli.admin_helpers import cli_error, cli_json, cli_ok, query_db
 from tests.helpers import (
     assert_matrix_error,
@@ -123,3 +126,14 @@ def test_two_admins_at_once_cannot_corrupt_anything(server, alice):
     assert query_db(server, "SELECT count(*) FROM room_extremities WHERE room_id = ?",
                     room_id) == [(1,)]
     assert cli_json(server, "db", "check")["ok"] is True
+
+
+def test_every_admin_command_speaks_json_for_scripts():
+    root = typer.main.get_command(app)
+    for group in ("room", "report", "server"):
+        commands = dict(root.commands[group].commands)
+        if group == "room":
+            commands.update(commands.pop("alias").commands)
+        for name, command in commands.items():
+            options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+            assert "--json" in options, f"{group} {name} has no --json"
