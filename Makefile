@@ -40,8 +40,21 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
-bench: $(VENV)/.installed
-	$(BIN)/python -m bench.run
+# The benchmark (bench/README.md): Synapse and py-spy live in their own venv, never in
+# closedserver's; the load generator runs from .venv (httpx comes with the test extra).
+# Pass options through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--only synapse"`.
+BENCH_VENV := bench/.venv-synapse
+SYNAPSE_VERSION ?= 1.163.*
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/pip install -q 'matrix-synapse==$(SYNAPSE_VERSION)' py-spy
+	touch $@
+
+bench: $(VENV)/.installed-test $(BENCH_VENV)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

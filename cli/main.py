@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, reports, rooms, server, server_cmds, tokens, users
+from cli import db, media, reports, rooms, server, server_cmds, tokens, users
 
 app = typer.Typer(
     name="closedserver",
@@ -18,6 +18,7 @@ app.command("run")(server.run)
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(db.app, name="db")
+app.add_typer(media.app, name="media")
 app.add_typer(rooms.app, name="room")
 app.add_typer(reports.app, name="report")
 app.add_typer(server_cmds.app, name="server")

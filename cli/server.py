@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -71,25 +73,10 @@ def run(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     Example: closedserver run --data-dir /srv/closedserver
     """
-    import uvicorn
-
-    from closedserver.app import create_app
-    from closedserver.homeserver import build_homeserver
-    from closedserver.logs import setup_logging
-
     try:
-        config = load_config(data_dir)
+        load_config(data_dir)
     except ConfigError as exc:
         fail(str(exc))
-    setup_logging(config.server.log_level)
-    hs = build_homeserver(config)
-    ssl = {}
-    if config.tls_enabled:
-        ssl = {"ssl_certfile": config.path(config.server.tls_certificate),
-               "ssl_keyfile": config.path(config.server.tls_private_key)}
-    try:
-        uvicorn.run(create_app(hs), host=config.listen_host, port=config.listen_port,
-                    log_config=None, access_log=False, loop="auto", http="auto",
-                    lifespan="on", server_header=False, **ssl)
-    finally:
-        hs.close()
+    # Become the lean server process (same PID): the CLI's libraries stay out of memory.
+    command = [sys.executable, "-m", "closedserver.serve", "--data-dir", str(data_dir)]
+    os.execv(sys.executable, command)

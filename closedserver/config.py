@@ -8,6 +8,8 @@ An unknown key or a bad value raises ConfigError naming the key, so start-up sto
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import json
 import os
 import re
 import tomllib
@@ -79,6 +81,57 @@ class DatabaseSection:
 @dataclass(frozen=True)
 class MediaSection:
     path: str = option("media", "Directory for uploaded media, relative to the data dir.")
+    max_upload_size: str = option("50M", "Largest upload accepted (`500K`, `50M`, `1G`); "
+                                  "larger ones get 413 M_TOO_LARGE. Shown in `/media/config`.")
+    max_bytes_per_user: str = option("off", "Storage quota per user (`10G`) or `off`; an "
+                                     "upload beyond it gets 403 M_FORBIDDEN.")
+    allowed_content_types: str = option("", "Comma-separated content types users may upload "
+                                        "(globs such as `image/*`); empty allows every type.")
+    refused_content_types: str = option("", "Comma-separated content types refused with 403 "
+                                        "M_FORBIDDEN (globs such as `application/x-*`).")
+    max_pending_uploads: int = option(10, "IDs from `/media/v1/create` a user may hold "
+                                      "without content yet; more get 429 M_LIMIT_EXCEEDED.")
+    unused_expiry: str = option("24h", "How long an ID from `/media/v1/create` waits for its "
+                                "content before it expires (`unused_expires_at`).")
+    freeze_unauthenticated: bool = option(True, "Serve media uploaded from now on only through "
+                                          "the authenticated `/_matrix/client/v1/media` "
+                                          "endpoints (spec: the 1.12 freeze). Media uploaded "
+                                          "while this was `false` stays available on the "
+                                          "legacy `/_matrix/media/v3` ones.")
+    thumbnail_sizes: str = option("32x32-crop,96x96-crop,320x240-scale,640x480-scale,"
+                                  "800x600-scale", "Thumbnail sizes the server makes "
+                                  "(`WxH-crop` or `WxH-scale`); requests get the nearest one.")
+    max_thumbnail_pixels: int = option(32_000_000, "Images with more pixels than this "
+                                       "(width x height x frames) are not thumbnailed "
+                                       "(413 M_TOO_LARGE), checked before decoding.")
+    url_preview_enabled: bool = option(False, "Answer `/media/preview_url` by fetching the "
+                                       "page (outbound requests). Private, loopback and "
+                                       "link-local addresses are always refused.")
+    url_preview_allowed_networks: str = option("", "Comma-separated CIDR networks that URL "
+                                               "previews may reach even though they are "
+                                               "private (e.g. an intranet `10.1.0.0/16`).")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return parse_size_bytes(self.max_upload_size)  # type: ignore[return-value]
+
+    @property
+    def quota_bytes(self) -> int | None:
+        return parse_size_bytes(self.max_bytes_per_user)
+
+    @property
+    def unused_expiry_ms(self) -> int:
+        return parse_duration_ms(self.unused_expiry) or 0
+
+    def thumbnail_size_list(self) -> list[tuple[int, int, str]]:
+        """The configured thumbnail sizes as (width, height, method)."""
+        sizes = []
+        for item in self.thumbnail_sizes.split(","):
+            match = re.fullmatch(r"\s*(\d{1,4})x(\d{1,4})-(crop|scale)\s*", item)
+            if not match or int(match.group(1)) < 1 or int(match.group(2)) < 1:
+                raise ValueError(f'expected sizes like "96x96-crop,320x240-scale", got {item!r}')
+            sizes.append((int(match.group(1)), int(match.group(2)), match.group(3)))
+        return sizes
 
 
 @dataclass(frozen=True)
@@ -106,6 +159,23 @@ class AuthSection:
 class FederationSection:
     enabled: bool = option(False, "Serve `/_matrix/federation` and `/_matrix/key` and talk to "
                            "other servers. Off: no such route exists, no outbound connection.")
+
+
+_GATEWAY_ALLOWLIST_DOC = (
+    "Push gateways pushers may send to: base URLs (`https://push.example.org`; the only way "
+    "to allow `http://`), hostnames (https only) or IP addresses/networks. Empty: no push is "
+    "ever sent. Private, loopback and link-local addresses must be listed explicitly.")
+
+
+@dataclass(frozen=True)
+class PushSection:
+    # option() gives a list a default_factory, which ruff cannot see.
+    gateway_allowlist: list[str] = option([], _GATEWAY_ALLOWLIST_DOC)  # noqa: RUF009
+    retry_initial_delay: str = option("1s", "Wait before retrying a failed push; doubles "
+                                      "after each failure.")
+    retry_max_delay: str = option("5m", "Longest wait between two retries of a push.")
+    give_up_after: str = option("1h", "Drop a notification not delivered within this time.")
+    request_timeout: str = option("10s", "Timeout of one request to a push gateway.")
 
 
 @dataclass(frozen=True)
@@ -142,6 +212,7 @@ class Config:
     passwords: PasswordsSection = field(default_factory=PasswordsSection)
     auth: AuthSection = field(default_factory=AuthSection)
     federation: FederationSection = field(default_factory=FederationSection)
+    push: PushSection = field(default_factory=PushSection)
     rate_limits: RateLimitsSection = field(default_factory=RateLimitsSection)
     user_directory: UserDirectorySection = field(default_factory=UserDirectorySection)
 
@@ -209,6 +280,17 @@ def parse_duration_ms(text: str) -> int | None:
     return int(match.group(1)) * unit_ms[match.group(2)]
 
 
+def parse_size_bytes(text: str) -> int | None:
+    """Parse "500K", "50M", "1G" (powers of 1024) or a plain byte count; "off" gives None."""
+    if text == "off":
+        return None
+    match = re.fullmatch(r"(\d+)\s*([KMGT]?)(?:i?B)?", text.strip(), re.IGNORECASE)
+    if not match:
+        raise ValueError(f'expected a size like "50M", "1G" or "off", got "{text}"')
+    power = " KMGT".index(match.group(2).upper() or " ")
+    return int(match.group(1)) * 1024 ** power
+
+
 def load_config(data_dir: Path, environ: dict[str, str] | None = None) -> Config:
     """Read `closedserver.toml` from the data dir, apply env overrides, validate."""
     environ = dict(os.environ if environ is None else environ)
@@ -255,6 +337,8 @@ def _apply_env(values: dict[str, dict[str, Any]], known: dict[str, type],
 
 
 def _parse_env_value(env_name: str, text: str, typ: type) -> Any:
+    if get_origin(typ) is list:
+        return _parse_env_list(env_name, text)
     if typ is bool:
         if text.lower() in ("1", "true", "yes", "on"):
             return True
@@ -267,6 +351,19 @@ def _parse_env_value(env_name: str, text: str, typ: type) -> Any:
         except ValueError:
             raise ConfigError(f"{env_name}: expected an integer, got {text!r}") from None
     return text
+
+
+def _parse_env_list(env_name: str, text: str) -> list[str]:
+    """A JSON array of strings, or comma-separated values (`a,b`); empty text = []."""
+    if text.strip().startswith("["):
+        try:
+            values = json.loads(text)
+        except ValueError:
+            raise ConfigError(f"{env_name}: not a valid JSON array: {text!r}") from None
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ConfigError(f"{env_name}: expected an array of strings, got {text!r}")
+        return values
+    return [value.strip() for value in text.split(",") if value.strip()]
 
 
 def _build_section(name: str, section_cls: type, values: dict[str, Any]) -> Any:
@@ -309,9 +406,39 @@ def _validate(config: Config) -> None:
                           "time >= 1, parallelism >= 1)")
     _check_parsed("auth.access_token_lifetime", parse_duration_ms,
                   config.auth.access_token_lifetime)
+    _validate_push(config.push)
     for key, _, _, _ in section_fields(RateLimitsSection):
         if key != "enabled":
             _check_parsed(f"rate_limits.{key}", Rate.parse, getattr(config.rate_limits, key))
+    _validate_media(config.media)
+
+
+def _validate_media(media: MediaSection) -> None:
+    _check_parsed("media.max_upload_size", parse_size_bytes, media.max_upload_size)
+    _check_parsed("media.max_bytes_per_user", parse_size_bytes, media.max_bytes_per_user)
+    _check_parsed("media.unused_expiry", parse_duration_ms, media.unused_expiry)
+    _check_parsed("media.thumbnail_sizes", lambda _: media.thumbnail_size_list(), "")
+    if not parse_size_bytes(media.max_upload_size):
+        raise ConfigError("media.max_upload_size: expected a size like \"50M\" (not off or 0)")
+    if media.max_pending_uploads < 1 or media.max_thumbnail_pixels < 1:
+        raise ConfigError("media.max_pending_uploads and media.max_thumbnail_pixels must be "
+                          "at least 1")
+    for network in filter(None, (n.strip() for n in
+                                 media.url_preview_allowed_networks.split(","))):
+        _check_parsed("media.url_preview_allowed_networks", ipaddress.ip_network, network)
+
+
+def _validate_push(push: PushSection) -> None:
+    from closedserver.services.push.allowlist import parse_entry
+
+    if not all(isinstance(entry, str) for entry in push.gateway_allowlist):
+        raise ConfigError("push.gateway_allowlist: expected a list of strings")
+    for entry in push.gateway_allowlist:
+        _check_parsed("push.gateway_allowlist", parse_entry, entry)
+    for key in ("retry_initial_delay", "retry_max_delay", "give_up_after", "request_timeout"):
+        _check_parsed(f"push.{key}", parse_duration_ms, getattr(push, key))
+        if parse_duration_ms(getattr(push, key)) is None:
+            raise ConfigError(f"push.{key}: expected a duration like \"30s\", not off")
 
 
 def _check_parsed(key: str, parse: Any, value: str) -> None:

@@ -11,16 +11,25 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from closedserver.config import Config
+from closedserver.config import Config, parse_duration_ms
 from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
 from closedserver.services.admin.wiring import AdminServices, build_admin_services
 from closedserver.services.deactivation import Deactivation
 from closedserver.services.event_cache import EventCache
+from closedserver.services.media import MediaServices, build_media_services
 from closedserver.services.notifier import Notifier
 from closedserver.services.passwords import Passwords
 from closedserver.services.profile import Profiles
+from closedserver.services.push.allowlist import Allowlist
+from closedserver.services.push.counts import PushCounts
+from closedserver.services.push.delivery import DeliverySettings, PushDelivery
+from closedserver.services.push.evaluation import PushActions
+from closedserver.services.push.gateway import GatewayPolicy
+from closedserver.services.push.notifications import Notifications
+from closedserver.services.push.pushers import Pushers
+from closedserver.services.push.rules import PushRulesService
 from closedserver.services.ratelimit import RateLimiter
 from closedserver.services.registration import Registration
 from closedserver.services.registration_tokens import RegistrationTokens
@@ -92,6 +101,12 @@ class HomeServer:
     space_hierarchy: SpaceHierarchy
     room_upgrades: RoomUpgrades
     reports: Reports
+    media: MediaServices
+    push_rules: PushRulesService
+    push_counts: PushCounts
+    notifications: Notifications
+    pushers: Pushers
+    push_delivery: PushDelivery
     admin: AdminServices
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -102,6 +117,8 @@ class HomeServer:
     async def start_background_tasks(self) -> None:
         self._tasks.append(asyncio.create_task(self._watch_other_writers()))
         self._tasks.append(asyncio.create_task(self._flush_last_seen()))
+        self._tasks.append(asyncio.create_task(self.media.admin.run_housekeeping()))
+        self._tasks.append(asyncio.create_task(self.push_delivery.run()))
 
     async def stop_background_tasks(self) -> None:
         for task in self._tasks:
@@ -119,6 +136,7 @@ class HomeServer:
             if self.db.changed_elsewhere():
                 self.events.clear()
                 self.room_state.clear()
+                self.push_rules.clear_cache()
                 self.notifier.notify_all()
 
     async def _flush_last_seen(self) -> None:
@@ -154,8 +172,11 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     signing_key = load_signing_keys(config.signing_key_path)[0]
     events = EventCache(db)
     room_state = RoomState(db, events)
+    account_data = AccountData(db)
+    push = _build_push(config, db, events, room_state, account_data, notifier)
+    accounts.on_user_created.append(push.rules.on_user_created)
     timeline = Timeline(db, events, room_state, notifier, config.server.server_name,
-                        signing_key)
+                        signing_key, push=push.actions)
     access = RoomAccess(events, room_state, RoomsStore(db))
     aliases = Aliases(access, config.server.server_name)
     membership = Membership(timeline, access, aliases, accounts)
@@ -166,7 +187,6 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     directory_store = RoomDirectoryStore(db)
     summaries = RoomSummaries(access, events, directory_store)
     relations_store = RelationsStore(db)
-    account_data = AccountData(db)
     room_directory = RoomDirectory(timeline, access, aliases)
     return HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
@@ -178,7 +198,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         room_creation=room_creation, membership=membership,
         sending=Sending(timeline, access, aliases), visibility=visibility,
         serializer=serializer, room_reader=room_reader,
-        deactivation=Deactivation(accounts, membership),
+        deactivation=Deactivation(accounts, membership, push.pushers),
         room_directory=room_directory,
         public_rooms=PublicRooms(summaries, config.server.server_name),
         user_directory=UserDirectory(
@@ -189,5 +209,45 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         space_hierarchy=SpaceHierarchy(summaries, membership),
         room_upgrades=RoomUpgrades(timeline, access, room_creation, directory_store),
         reports=Reports(room_reader, accounts),
+        media=build_media_services(config, db),
+        push_rules=push.rules,
+        push_counts=push.counts,
+        notifications=Notifications(db, push.counts, room_state.store, events, visibility,
+                                    serializer),
+        pushers=push.pushers, push_delivery=push.delivery,
         admin=build_admin_services(config, accounts, timeline, room_state, access, aliases,
                                    membership, room_creation, room_directory, account_data))
+
+
+@dataclass
+class _PushServices:
+    rules: PushRulesService
+    counts: PushCounts
+    pushers: Pushers
+    delivery: PushDelivery
+    actions: PushActions
+
+
+def _build_push(config: Config, db: Database, events: EventCache, room_state: RoomState,
+                account_data: AccountData, notifier: Notifier) -> _PushServices:
+    """Push rules, counts, pushers and delivery; `actions` is the Timeline's hook."""
+    push = config.push
+    rules = PushRulesService(db, account_data, notifier)
+    counts = PushCounts(db, room_state.store)
+    policy = GatewayPolicy(Allowlist(push.gateway_allowlist))
+    pushers = Pushers(db, policy)
+    delivery = PushDelivery(pushers, counts, events, room_state, policy, DeliverySettings(
+        retry_initial_delay_ms=_ms(push.retry_initial_delay),
+        retry_max_delay_ms=_ms(push.retry_max_delay),
+        give_up_after_ms=_ms(push.give_up_after),
+        request_timeout_ms=_ms(push.request_timeout)))
+    pushers.on_change = delivery.pushers_changed
+    actions = PushActions(db, rules, events, room_state, config.server.server_name,
+                          on_notify=delivery.wake)
+    return _PushServices(rules, counts, pushers, delivery, actions)
+
+
+def _ms(duration: str) -> int:
+    value = parse_duration_ms(duration)
+    assert value is not None  # config validation refuses "off"
+    return value

@@ -20,8 +20,13 @@ from closedserver.api.client import (
     directory,
     discovery,
     login,
+    media,
+    media_download,
     membership,
+    notifications,
     profile,
+    push_rules,
+    pushers,
     register,
     relations,
     reports,
@@ -36,6 +41,8 @@ from closedserver.config import Config
 Endpoint = Callable[[Request], Awaitable[Response]]
 C3 = "/_matrix/client/v3"
 C1 = "/_matrix/client/v1"
+MEDIA1 = "/_matrix/client/v1/media"
+MEDIA3 = "/_matrix/media/v3"
 
 
 def route(method: str, path: str, endpoint: Endpoint) -> Route:
@@ -142,6 +149,48 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/publicRooms", directory.get_public_rooms),
     route("POST", f"{C3}/publicRooms", directory.query_public_rooms),
     route("POST", f"{C3}/user_directory/search", user_directory.search_user_directory),
+    # media (content repository)
+    route("POST", f"{MEDIA3}/upload", media.upload_content),
+    route("POST", "/_matrix/media/v1/create", media.create_content),
+    route("PUT", f"{MEDIA3}/upload/{{serverName}}/{{mediaId}}", media.upload_content_to_mxc),
+    route("GET", f"{MEDIA1}/config", media.get_config),
+    route("GET", f"{MEDIA1}/preview_url", media.get_url_preview),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}", media_download.get_content),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}/",
+          media_download.get_content_empty_name),
+    route("GET", f"{MEDIA1}/download/{{serverName}}/{{mediaId}}/{{fileName}}",
+          media_download.get_content_override_name),
+    route("GET", f"{MEDIA1}/thumbnail/{{serverName}}/{{mediaId}}",
+          media_download.get_content_thumbnail),
+    # media, deprecated paths (new media frozen out: media.freeze_unauthenticated)
+    route("GET", f"{MEDIA3}/config", media.get_config_legacy),
+    route("GET", f"{MEDIA3}/preview_url", media.get_url_preview_legacy),
+    route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}",
+          media_download.get_content_legacy),
+    route("GET", f"{MEDIA3}/download/{{serverName}}/{{mediaId}}/{{fileName}}",
+          media_download.get_content_override_name_legacy),
+    route("GET", f"{MEDIA3}/thumbnail/{{serverName}}/{{mediaId}}",
+          media_download.get_content_thumbnail_legacy),
+    # push notifications: rules (the /enabled and /actions routes come before the rule
+    # route, whose {ruleId} may contain "/" so that such IDs get the spec's 400)
+    route("GET", f"{C3}/pushrules/", push_rules.get_push_rules),
+    route("GET", f"{C3}/pushrules/global/", push_rules.get_push_rules_global),
+    route("GET", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/enabled",
+          push_rules.is_push_rule_enabled),
+    route("PUT", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/enabled",
+          push_rules.set_push_rule_enabled),
+    route("GET", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/actions",
+          push_rules.get_push_rule_actions),
+    route("PUT", f"{C3}/pushrules/global/{{kind}}/{{ruleId}}/actions",
+          push_rules.set_push_rule_actions),
+    route("GET", f"{C3}/pushrules/global/{{kind}}/{{ruleId:path}}", push_rules.get_push_rule),
+    route("PUT", f"{C3}/pushrules/global/{{kind}}/{{ruleId:path}}", push_rules.set_push_rule),
+    route("DELETE", f"{C3}/pushrules/global/{{kind}}/{{ruleId:path}}",
+          push_rules.delete_push_rule),
+    # push notifications: pushers and the notification list
+    route("GET", f"{C3}/pushers", pushers.get_pushers),
+    route("POST", f"{C3}/pushers/set", pushers.post_pusher),
+    route("GET", f"{C3}/notifications", notifications.get_notifications),
 ]
 
 

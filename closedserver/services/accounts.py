@@ -8,6 +8,7 @@ these methods, so a user created either way is the same.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,6 +52,8 @@ class Accounts:
         self.sessions = sessions
         self.store = AccountsStore(db)
         self.login_per_user = login_per_user
+        self.on_user_created: list[Callable[[str], None]] = []
+        """Called with each new user ID inside the creating transaction."""
 
     # user IDs
 
@@ -125,6 +128,8 @@ class Accounts:
         profile = {"displayname": displayname or localpart}
         self.store.insert_user(user_id, password_hash, is_admin=admin, created_ts=now_ms(),
                                profile=profile)
+        for hook in self.on_user_created:
+            hook(user_id)
 
     async def register(self, localpart: str, password: str | None, *,
                        device_id: str | None, device_name: str | None, inhibit_login: bool,

@@ -4,8 +4,10 @@ For a local event, inside one write transaction: pick prev_events (the forward
 extremities) and depth, select auth events from the current state, build, hash and sign the
 PDU, check the room version's authorization rules, take the next stream position, then write
 the event, the new state group and current state, membership, extremities and the
-transaction ID. A rejected event raises before anything is written. After the outermost
-commit, everyone the event concerns is woken (the notifier).
+transaction ID, and evaluate push rules for the room's local members (services/push:
+notification counts change in the same transaction). A rejected event raises before
+anything is written. After the outermost commit, everyone the event concerns is woken (the
+notifier).
 
 Because the transaction (BEGIN IMMEDIATE) spans reading the extremities and writing the
 event, two writers can never fork a room or reuse a stream position.
@@ -34,6 +36,7 @@ from closedserver.matrix.room_versions import RoomVersion
 from closedserver.matrix.signing import SigningKey
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.services.notifier import Notifier
+from closedserver.services.push.evaluation import PushActions
 from closedserver.services.room_state import CREATE, RoomState
 from closedserver.storage.database import Database, next_stream_position
 from closedserver.storage.events import EventsStore, NewEventRow
@@ -72,8 +75,10 @@ class _Batch:
 
 class Timeline:
     def __init__(self, db: Database, events: EventCache, state: RoomState, notifier: Notifier,
-                 server_name: str, signing_key: SigningKey) -> None:
+                 server_name: str, signing_key: SigningKey, *,
+                 push: PushActions | None = None) -> None:
         self.db = db
+        self.push = push
         self.events = events
         self.state = state
         self.notifier = notifier
@@ -200,6 +205,10 @@ class Timeline:
         stored = StoredEvent(event, position, prev_group if prev_group is not None
                              else group_after, replaces_state, None)  # type: ignore[arg-type]
         self.events.put(stored)
+        if self.push is not None:
+            # Push rules for the room's local members, in this transaction: counts are
+            # exact and appear with the event.
+            self.push.on_event(stored)
         return stored
 
     def _apply_redaction(self, redaction: Event) -> None:

@@ -232,6 +232,100 @@ def m0500_rooms_extras_thread_index(conn: sqlite3.Connection) -> None:
     """)
 
 
+def m0300_media(conn: sqlite3.Connection) -> None:
+    """Media metadata; the bytes are files named by their sha256 under the media dir."""
+    execute_script(conn, """
+    CREATE TABLE media (
+        media_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        created_ts INTEGER NOT NULL,
+        expires_ts INTEGER,
+        upload_ts INTEGER,
+        sha256 TEXT,
+        size INTEGER NOT NULL DEFAULT 0,
+        content_type TEXT,
+        filename TEXT,
+        quarantined_ts INTEGER,
+        unauthenticated INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX media_user ON media(user_id, created_ts);
+    CREATE INDEX media_sha256 ON media(sha256);
+    CREATE INDEX media_created ON media(created_ts);
+
+    CREATE TABLE media_thumbnails (
+        sha256 TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        animated INTEGER NOT NULL,
+        thumbnail_sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_ts INTEGER NOT NULL,
+        PRIMARY KEY (sha256, width, height, method, animated)
+    ) WITHOUT ROWID;
+    CREATE INDEX media_thumbnails_blob ON media_thumbnails(thumbnail_sha256);
+    """)
+
+
+def m0700_push_notifications(conn: sqlite3.Connection) -> None:
+    execute_script(conn, """
+    -- Each user's push rule document (matrix.push.PushRules.to_document()). `version`
+    -- repeats the document's and only ever grows: caches of compiled rules key on it.
+    CREATE TABLE push_rules (
+        user_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        document TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    -- What push rule evaluation decided for one local user and one event, kept only when
+    -- the event notifies or highlights. thread_id: the thread root; NULL = main timeline.
+    -- A rowid table: one event's rows are appended together, so a message costs the
+    -- page writes of the one per-user index only.
+    CREATE TABLE push_actions (
+        stream_ordering INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        thread_id TEXT,
+        notify INTEGER NOT NULL,
+        highlight INTEGER NOT NULL,
+        actions TEXT NOT NULL
+    );
+    -- Unread counts and GET /notifications: per user and room, in stream order, covering
+    -- every column counted.
+    CREATE INDEX push_actions_user
+        ON push_actions(user_id, room_id, stream_ordering, thread_id, notify, highlight);
+    -- Delivery to pushers (new rows) and redactions (rows of one event).
+    CREATE INDEX push_actions_stream ON push_actions(stream_ordering);
+
+    -- The latest event each local user sent in each room: sending an event reads the
+    -- room up to it, like an unthreaded read receipt.
+    CREATE TABLE push_own_reads (
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        stream_ordering INTEGER NOT NULL,
+        PRIMARY KEY (user_id, room_id)
+    ) WITHOUT ROWID;
+
+    -- Pushers (POST /pushers/set): one per (user, app_id, pushkey). data is the JSON object
+    -- the client gave (url included); pushkey_ts in milliseconds.
+    CREATE TABLE pushers (
+        user_id TEXT NOT NULL,
+        app_id TEXT NOT NULL,
+        pushkey TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        app_display_name TEXT NOT NULL,
+        device_display_name TEXT NOT NULL,
+        profile_tag TEXT,
+        lang TEXT NOT NULL,
+        data TEXT NOT NULL,
+        pushkey_ts INTEGER NOT NULL,
+        PRIMARY KEY (user_id, app_id, pushkey)
+    ) WITHOUT ROWID;
+    CREATE INDEX pushers_key ON pushers(app_id, pushkey);
+    """)
+
+
 def m0800_admin_service_user_and_notices(conn: sqlite3.Connection) -> None:
     execute_script(conn, """
     -- Users the server itself acts as (the admin CLI's `@closedserver:SERVER`).
@@ -255,15 +349,18 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
     ("0100_rooms", m0100_rooms),
     ("0500_rooms_extras_thread_index", m0500_rooms_extras_thread_index),
+    ("0300_media", m0300_media),
+    ("0700_push_notifications", m0700_push_notifications),
     ("0800_admin_service_user_and_notices", m0800_admin_service_user_and_notices),
 ]
 
 
 def applied_migrations(database: Database) -> set[str]:
-    db = database.utils
-    if "schema_migrations" not in db.table_names():
+    conn = database.conn
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                    "AND name = 'schema_migrations'").fetchone() is None:
         return set()
-    return {row["name"] for row in db["schema_migrations"].rows}
+    return {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
 
 
 def pending_migrations(database: Database) -> list[str]:

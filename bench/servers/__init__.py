@@ -1,0 +1,1 @@
+"""Starting and stopping the homeservers under test, each from an empty data dir."""
