@@ -84,11 +84,14 @@ def _set_blocked(room: str, blocked: bool, data_dir: Path, json: bool) -> None:
 
 
 def purge(room: RoomArg,
+          delete_media: Annotated[bool, typer.Option(
+              "--delete-media", help="Also delete the local media only this room used (no "
+                                     "other room, profile or avatar names it).")] = False,
           vacuum: Annotated[bool, typer.Option(
               "--vacuum", help="VACUUM the database afterwards to give the space back.")] = False,
           yes: Yes = False, data_dir: DataDir = DEFAULT_DATA_DIR,
           json: JsonOutput = False) -> None:
-    """Delete a room from the database for good (after `room shutdown`).
+    """Delete a room from the database for good (after `room shutdown`), with progress.
 
     Example: closedserver room purge '!AbCdEf:example.org' --yes
     """
@@ -98,16 +101,18 @@ def purge(room: RoomArg,
                 "undone.", yes)
         with progress_bars() as bars:
             result = hs.admin.purge.purge(plan, bars.counter("purging", plan.steps))
+        media = result.unreferenced_local_media
+        deleted_media = hs.media.admin.delete(media) if delete_media and media else 0
         if vacuum:
             hs.admin.maintenance.vacuum()
     if json:
-        print_json(asdict(result))
+        print_json({**asdict(result), "deleted_media": deleted_media})
         return
     typer.echo(f"purged {result.room_id}: {result.events} events, {result.state_groups} "
-               "state groups")
-    if result.unreferenced_local_media:
-        typer.echo(f"{len(result.unreferenced_local_media)} local media only this room used "
-                   "remain in the media store: " + ", ".join(result.unreferenced_local_media))
+               "state groups" + (f", {deleted_media} media" if deleted_media else ""))
+    if media and not delete_media:
+        typer.echo(f"{len(media)} local media only this room used remain in the media store "
+                   "(--delete-media removes them): " + ", ".join(media))
 
 
 def purge_history(room: RoomArg,

@@ -84,6 +84,16 @@ class RoomStatsStore:
         for row in self.db.conn.execute(sql, args):
             yield row[0]
 
+    def list_avatar_urls(self, exclude_room_id: str) -> set[str]:
+        """Avatar URLs in use: users' profiles and members' avatars in other rooms."""
+        urls = {row[0] for row in self.db.conn.execute(
+            "SELECT DISTINCT avatar_url FROM room_members WHERE room_id != ? "
+            "AND avatar_url IS NOT NULL", (exclude_room_id,))}
+        urls |= {row[0] for row in self.db.conn.execute(
+            "SELECT json_extract(profile, '$.avatar_url') FROM users "
+            "WHERE json_extract(profile, '$.avatar_url') IS NOT NULL")}
+        return {url for url in urls if isinstance(url, str)}
+
     def table_exists(self, name: str) -> bool:
         return self.db.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                                     "AND name = ?", (name,)).fetchone() is not None

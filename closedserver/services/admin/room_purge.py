@@ -5,8 +5,9 @@ shutdown`): it is blocked, then every table's rows for it go (found by their `ro
 column: members, current state, aliases, reports, per-room account data, server notice
 rooms...), then its events and state groups in batches of short transactions so that a
 running server keeps writing in between, and finally the room row. Local media the room's
-events named stay in the media store (other rooms or profiles may use the same files); the
-result lists those no other room's events name.
+events named stay in the media store; the result lists those nothing else names (no other
+room's events, no profile or member avatar), for the caller to delete with the media
+service if the admin asks.
 
 Purging history keeps the room, its state events and its latest events (the forward
 extremities the next event points to) and deletes the non-state events sent before a time.
@@ -121,7 +122,7 @@ class RoomPurge:
                            f"down first (closedserver room shutdown {room_id})")
 
     def _media_only_here(self, room_id: str) -> list[str]:
-        """Local media stored here that this room's events name and no other room's do."""
+        """Local media stored here that this room's events name and nothing else does."""
         if not self.stats.table_exists("media"):
             return []
         here = media_ids_in(self.stats.iter_url_event_json(room_id), self.server_name)
@@ -129,5 +130,8 @@ class RoomPurge:
             return []
         elsewhere = media_ids_in(self.stats.iter_url_event_json(exclude_room_id=room_id),
                                  self.server_name)
-        candidates = sorted(here - elsewhere)
+        prefix = f"mxc://{self.server_name}/"
+        avatars = {url[len(prefix):] for url in self.stats.list_avatar_urls(room_id)
+                   if url.startswith(prefix)}
+        candidates = sorted(here - elsewhere - avatars)
         return [m for m in candidates if self.stats.count_existing_media([m])]
