@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, media, server, tokens, users
+from cli import db, media, reports, rooms, server, server_cmds, tokens, users
 
 app = typer.Typer(
     name="closedserver",
@@ -19,6 +19,9 @@ app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(db.app, name="db")
 app.add_typer(media.app, name="media")
+app.add_typer(rooms.app, name="room")
+app.add_typer(reports.app, name="report")
+app.add_typer(server_cmds.app, name="server")
 
 if __name__ == "__main__":
     app()

@@ -20,13 +20,18 @@ def print_json(data: Any) -> None:
 
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
-                title: str | None = None) -> None:
+                title: str | None = None, keep_whole: Sequence[str] = ()) -> None:
+    """A table; long cells wrap, except in `keep_whole` columns (IDs to copy and paste)."""
     if not rows:
         typer.echo(f"no {title or 'rows'}")
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column)
+        if column in keep_whole:
+            widest = max(len(_cell(row.get(column))) for row in rows)
+            table.add_column(column, no_wrap=True, min_width=max(widest, len(column)))
+        else:
+            table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(column)) for column in columns))
     console.print(table)

@@ -232,3 +232,10 @@ class CannotOverwriteMedia(MatrixError):
 
     errcode = "M_CANNOT_OVERWRITE_MEDIA"
     status = 409
+
+
+class CannotLeaveServerNoticeRoom(MatrixError):
+    """403: the server notices room cannot be rejected or left (spec: "Server Notices")."""
+
+    errcode = "M_CANNOT_LEAVE_SERVER_NOTICE_ROOM"
+    status = 403

@@ -15,6 +15,7 @@ from closedserver.config import Config, parse_duration_ms
 from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
+from closedserver.services.admin.wiring import AdminServices, build_admin_services
 from closedserver.services.deactivation import Deactivation
 from closedserver.services.e2ee.cross_signing import CrossSigning
 from closedserver.services.e2ee.device_keys import DeviceKeys
@@ -127,6 +128,7 @@ class HomeServer:
     presence: Presence
     filters: Filters
     sync: Sync
+    admin: AdminServices
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -214,6 +216,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     typing = Typing(access, notifier)
     presence = Presence(db, notifier, room_state.store, enabled=config.presence.enabled,
                         offline_after_ms=config.presence_offline_after_ms)
+    room_directory = RoomDirectory(timeline, access, aliases)
     hs = HomeServer(
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
@@ -225,7 +228,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         sending=Sending(timeline, access, aliases), visibility=visibility,
         serializer=serializer, room_reader=room_reader,
         deactivation=Deactivation(accounts, membership, push.pushers),
-        room_directory=RoomDirectory(timeline, access, aliases),
+        room_directory=room_directory,
         public_rooms=PublicRooms(summaries, config.server.server_name),
         user_directory=UserDirectory(
             UserDirectoryStore(db), events, room_state,
@@ -249,7 +252,9 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         receipts=Receipts(db, events, access, account_data, notifier), presence=presence,
         filters=Filters(db),
         sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
-                        presence, account_data))
+                        presence, account_data),
+        admin=build_admin_services(config, accounts, timeline, room_state, access, aliases,
+                                   membership, room_creation, room_directory, account_data))
     # Seams filled by other areas once they exist (see services/sync/room.py).
     hs.sync.connect(notifications=getattr(hs, "notifications", None))
     return hs

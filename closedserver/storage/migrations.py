@@ -369,6 +369,25 @@ def m0600_sync(conn: sqlite3.Connection) -> None:
     """)
 
 
+def m0800_admin_service_user_and_notices(conn: sqlite3.Connection) -> None:
+    execute_script(conn, """
+    -- Users the server itself acts as (the admin CLI's `@closedserver:SERVER`).
+    CREATE TABLE service_users (
+        user_id TEXT PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        created_ts INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    -- Spec "Server Notices": exactly one server notices room per user; the user cannot
+    -- reject its invite nor leave it.
+    CREATE TABLE server_notice_rooms (
+        user_id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(room_id) ON DELETE CASCADE,
+        created_ts INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX server_notice_rooms_room ON server_notice_rooms(room_id);
+    """)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_accounts", m0001_accounts),
     ("0100_rooms", m0100_rooms),
@@ -377,6 +396,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0700_push_notifications", m0700_push_notifications),
     ("0400_e2ee_keys", m0400_e2ee_keys),
     ("0600_sync", m0600_sync),
+    ("0800_admin_service_user_and_notices", m0800_admin_service_user_and_notices),
 ]
 
 

@@ -13,12 +13,19 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from closedserver.errors import BadState, Forbidden, InvalidParam, NotFound
+from closedserver.errors import (
+    BadState,
+    CannotLeaveServerNoticeRoom,
+    Forbidden,
+    InvalidParam,
+    NotFound,
+)
 from closedserver.matrix.ids import is_valid_user_id
 from closedserver.services.accounts import Accounts
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
 from closedserver.services.timeline import EventDraft, Timeline
+from closedserver.storage.server_notices import ServerNoticeRoomsStore
 from closedserver.storage.state import MemberRow
 
 log = logging.getLogger(__name__)
@@ -33,6 +40,7 @@ class Membership:
         self.aliases = aliases
         self.accounts = accounts
         self.server_name = accounts.server_name
+        self.server_notice_rooms = ServerNoticeRoomsStore(timeline.db)
 
     def resolve_room(self, room_id_or_alias: str) -> str:
         if room_id_or_alias.startswith("#"):
@@ -85,6 +93,9 @@ class Membership:
             if current == "leave":
                 return
             raise Forbidden(f"{user_id} is not in room {room_id}")
+        if self.server_notice_rooms.is_notice_room_of(room_id, user_id):
+            raise CannotLeaveServerNoticeRoom("You cannot reject or leave the server notices "
+                                              "room")
         self._send(room_id, user_id, user_id, _with_reason({"membership": "leave"}, reason))
         log.info("%s left %s", user_id, room_id)
 
