@@ -61,6 +61,7 @@ from closedserver.services.rooms.user_directory import UserDirectory
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.services.sessions import Sessions
 from closedserver.services.sync import Sync
+from closedserver.services.sync.e2ee import E2eeSync
 from closedserver.services.sync.wiring import build_sync
 from closedserver.services.timeline import Timeline
 from closedserver.services.typing import Typing
@@ -195,11 +196,12 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     events = EventCache(db)
     room_state = RoomState(db, events)
     account_data = AccountData(db, notifier)
-    push = _build_push(config, db, events, room_state, account_data, notifier)
+    access = RoomAccess(events, room_state, RoomsStore(db))
+    receipts = Receipts(db, events, access, account_data, notifier)
+    push = _build_push(config, db, events, room_state, account_data, notifier, receipts)
     accounts.on_user_created.append(push.rules.on_user_created)
     timeline = Timeline(db, events, room_state, notifier, config.server.server_name,
                         signing_key, push=push.actions)
-    access = RoomAccess(events, room_state, RoomsStore(db))
     aliases = Aliases(access, config.server.server_name)
     membership = Membership(timeline, access, aliases, accounts)
     visibility = Visibility(events, room_state)
@@ -249,14 +251,14 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         cross_signing=cross_signing,
         to_device=ToDevice(db, config.server.server_name, notifier),
         key_backup=KeyBackup(db), typing=typing,
-        receipts=Receipts(db, events, access, account_data, notifier), presence=presence,
+        receipts=receipts, presence=presence,
         filters=Filters(db),
         sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
                         presence, account_data),
         admin=build_admin_services(config, accounts, timeline, room_state, access, aliases,
                                    membership, room_creation, room_directory, account_data))
-    # Seams filled by other areas once they exist (see services/sync/room.py).
-    hs.sync.connect(notifications=getattr(hs, "notifications", None))
+    hs.sync.connect(notifications=hs.notifications,
+                    e2ee=E2eeSync(hs.to_device, hs.keys, hs.device_lists))
     return hs
 
 
@@ -270,11 +272,12 @@ class _PushServices:
 
 
 def _build_push(config: Config, db: Database, events: EventCache, room_state: RoomState,
-                account_data: AccountData, notifier: Notifier) -> _PushServices:
+                account_data: AccountData, notifier: Notifier,
+                receipts: Receipts) -> _PushServices:
     """Push rules, counts, pushers and delivery; `actions` is the Timeline's hook."""
     push = config.push
     rules = PushRulesService(db, account_data, notifier)
-    counts = PushCounts(db, room_state.store)
+    counts = PushCounts(db, room_state.store, receipts)
     policy = GatewayPolicy(Allowlist(push.gateway_allowlist))
     pushers = Pushers(db, policy)
     delivery = PushDelivery(pushers, counts, events, room_state, policy, DeliverySettings(

@@ -23,7 +23,7 @@ def test_initial_sync_has_every_top_level_section(alice):
     assert [e["type"] for e in body["account_data"]["events"]] == ["m.push_rules"]
     assert body["to_device"] == {"events": []}
     assert body["device_lists"] == {"changed": [], "left": []}
-    assert body["device_one_time_keys_count"] == {}
+    assert body["device_one_time_keys_count"] == {"signed_curve25519": 0}
     assert body["device_unused_fallback_key_types"] == []
     assert "events" in body["presence"]
 

@@ -41,11 +41,13 @@ def test_a_quiet_incremental_sync_is_a_few_queries_whatever_the_rooms(hs, server
         send_text(user, create_room(user))
     since = sync(user)["next_batch"]
     count, body = _count_queries(hs, user, since)
-    assert count == 1 and body["rooms"]["join"] == {}  # the stream has not moved at all
+    # The stream has not moved at all: its position, plus the device's key counts (one-time
+    # key claims take no stream position, so they are always read).
+    assert count <= 3 and body["rooms"]["join"] == {}
     send_text(other, create_room(other), "elsewhere")
     count, body = _count_queries(hs, user, since)
     assert body["rooms"]["join"] == {}
-    assert count <= 7
+    assert count <= 12  # + to-device inbox, device-list changes, membership, receipts...
 
 
 def test_one_new_message_costs_a_few_more(hs, server):
@@ -55,4 +57,4 @@ def test_one_new_message_costs_a_few_more(hs, server):
     send_text(user, rooms[7], "news")
     count, body = _count_queries(hs, user, since)
     assert list(body["rooms"]["join"]) == [rooms[7]]
-    assert count <= 14  # + the room: its events (from the cache or one query), relations
+    assert count <= 20  # + the room: its events (from the cache or one query), relations

@@ -48,8 +48,7 @@ class DeviceLists:
 
     def users_with_changed_devices(self, since: int, upto: int) -> set[str]:
         """Users whose devices, keys or signatures changed in (since, upto]."""
-        with self.db.snapshot():
-            return self.store.list_changed_users(since, upto)
+        return self.store.list_changed_users(since, upto)
 
     def changes_for(self, user_id: str, since: int) -> tuple[list[str], list[str]]:
         """GET /keys/changes: (changed, left) since a stream position, as `user_id` sees them.

@@ -21,7 +21,7 @@ from closedserver.services.sync.context import (
     SyncRequest,
     Window,
 )
-from closedserver.services.sync.e2ee import E2eeSections, e2ee_sections
+from closedserver.services.sync.e2ee import E2eeSections, E2eeSync
 from closedserver.services.sync.ephemeral import EphemeralSection
 from closedserver.services.sync.presence import PresenceSection
 from closedserver.services.sync.rooms import ALL_MEMBERSHIPS, RoomsPlan, RoomsSection
@@ -52,6 +52,8 @@ class SyncBuilder:
         self.account_data = account_data
         self.presence = presence
         self.sent_members = SentMembersCache()
+        self.e2ee: E2eeSync | None = None
+        """The E2EE sections' source, plugged in by Sync.connect."""
 
     def window(self, request: SyncRequest) -> Window:
         upto = current_stream_position(self.db.conn)
@@ -67,7 +69,9 @@ class SyncBuilder:
             current_stream_position(self.db.conn) != window.upto
 
     async def build(self, request: SyncRequest, window: Window) -> SyncResult:
-        e2ee = e2ee_sections(request.user_id, request.device_id, window)
+        e2ee = E2eeSections(upto=window.upto)
+        if self.e2ee is not None:
+            e2ee = self.e2ee.device_sections(request.user_id, request.device_id, window)
         if e2ee.upto < window.upto:
             window = dataclasses.replace(window, upto=e2ee.upto)
         if self._nothing_moved(request, window) and not e2ee.has_news:
@@ -79,6 +83,8 @@ class SyncBuilder:
         plan = self._plan(ctx)
         self._prefetch_state(ctx, plan)
         rooms = await self.rooms.build(ctx, plan)
+        if self.e2ee is not None:
+            self.e2ee.fill_device_lists(ctx, e2ee)
         account_data = self.account_data.global_events(ctx, global_account_data)
         return self._result(window, rooms, self.presence.events(ctx), account_data, e2ee)
 

@@ -93,6 +93,9 @@ class SyncContext:
     new_sharers: set[str] = field(default_factory=set)
     """Users who came to share a room with the user in this window (their presence is
     sent even if it did not change)."""
+    departed: set[str] = field(default_factory=set)
+    """Users who left a room the user is in, or all members of a room the user left, in
+    this window: those sharing no room any more are `device_lists.left`."""
 
     @property
     def user_id(self) -> str:

@@ -1,24 +1,13 @@
-"""THE SEAM for end-to-end encryption in /sync (spec: "Extensions to /sync" of the
+"""The end-to-end encryption parts of /sync (spec: "Extensions to /sync" of the
 Send-to-Device and End-to-End Encryption modules).
 
-`e2ee_sections()` is the one function the E2EE service plugs into. Until then it returns
-the sections empty but present (`to_device.events`, `device_lists.changed/left`,
-`device_one_time_keys_count`, `device_unused_fallback_key_types`), which tells clients the
-server speaks the extension. What it is expected to become, with the E2EE services:
-
-- `to_device`: the device's inbox in (since, upto] (`window.since` is None on an initial
-  sync). If the inbox is capped, return the position reached as `upto`: the whole sync
-  then covers every stream only up to it, so nothing is skipped. The builder calls this
-  before reading anything else, even when nothing else moved, so an inbox can be drained
-  (a write) here.
-- `device_lists.changed`: users sharing a room with the user whose devices changed in
-  the window, plus users who came to share a room with the user in it; `left`: users
-  who no longer share any room. (While building rooms the builder also collects
-  `SyncContext.new_sharers`, the users who came to share a room in the window.)
+- `to_device`: the device's inbox in (since, upto]. Reading it also deletes what the
+  client acknowledged by sending `since` (a write, so it runs before the sync's reads). A
+  capped inbox lowers the sync's `upto` to the position reached, so nothing is skipped.
+- `device_lists.changed`: users who share a room with the syncing user and whose devices,
+  keys or signatures changed in the window, plus users who came to share a room in it;
+  `left`: users who stopped sharing every room with them in the window.
 - `device_one_time_keys_count`, `device_unused_fallback_key_types`: for this device.
-
-A non-empty `to_device` or `device_lists` ends a long-poll like any other news (the
-writers wake the notifier).
 """
 
 from __future__ import annotations
@@ -26,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from closedserver.services.sync.context import Window
+from closedserver.services.e2ee.device_keys import DeviceKeys
+from closedserver.services.e2ee.device_lists import DeviceLists
+from closedserver.services.e2ee.to_device import ToDevice
+from closedserver.services.sync.context import SyncContext, Window
 
 
 @dataclass
@@ -52,6 +44,39 @@ class E2eeSections:
         }
 
 
-def e2ee_sections(user_id: str, device_id: str, window: Window) -> E2eeSections:
-    """The E2EE parts of a sync for one device (empty until the E2EE service plugs in)."""
-    return E2eeSections(upto=window.upto)
+class E2eeSync:
+    def __init__(self, to_device: ToDevice, keys: DeviceKeys,
+                 device_lists: DeviceLists) -> None:
+        self.to_device = to_device
+        self.keys = keys
+        self.device_lists = device_lists
+
+    def device_sections(self, user_id: str, device_id: str, window: Window) -> E2eeSections:
+        """The per-device parts, read first: the to-device inbox and the key counts.
+
+        When the stream has not moved since the token there is no new to-device message;
+        acknowledged ones are then deleted by the next sync whose window moves.
+        """
+        events: list[dict[str, Any]] = []
+        reached = window.upto
+        if window.since is None or window.since < window.upto:
+            events, reached = self.to_device.to_device_for_sync(
+                user_id, device_id, window.since or 0, window.upto)
+        return E2eeSections(
+            upto=reached, to_device=events,
+            one_time_keys_count=self.keys.one_time_key_counts(user_id, device_id),
+            unused_fallback_key_types=self.keys.unused_fallback_key_types(user_id, device_id))
+
+    def fill_device_lists(self, ctx: SyncContext, sections: E2eeSections) -> None:
+        """`changed` and `left`, once the rooms (and who joined or left them) are known."""
+        window = ctx.window
+        if window.initial or window.since is None or window.since >= sections.upto:
+            return
+        changed = self.device_lists.users_with_changed_devices(window.since, sections.upto)
+        if not (changed or ctx.new_sharers or ctx.departed):
+            return
+        sharing = self.device_lists.users_sharing_a_room(ctx.user_id)
+        changed = (changed & sharing) | (ctx.new_sharers & sharing)
+        left = ctx.departed - sharing
+        sections.changed = sorted(changed)
+        sections.left = sorted(left)

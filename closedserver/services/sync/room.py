@@ -20,7 +20,7 @@ from closedserver.services.sync.timeline import TimelineBatch, TimelineReader
 class UnreadCounts(Protocol):
     """What the push/notifications service provides (see RoomBuilder.unread_counts)."""
 
-    def unread_counts(self, user_id: str, room_id: str
+    def unread_counts(self, user_id: str, room_id: str, *, by_thread: bool = False
                       ) -> tuple[dict[str, int], dict[str, dict[str, int]]]: ...
 
 
@@ -72,15 +72,15 @@ class RoomBuilder:
         }
 
     def unread_counts(self, ctx: SyncContext, room_id: str) -> dict[str, Any]:
-        """THE SEAM for notification counts: `unread_notifications` and
-        `unread_thread_notifications` come from `hs.notifications.unread_counts(user_id,
-        room_id) -> (room_counts, thread_counts)` once the push service exists
-        (build_homeserver connects it with `Sync.connect`); until then they are absent."""
+        """`unread_notifications`, and per thread when the filter asks for it (spec: then
+        the room counts cover the main timeline only), from the push service's counts."""
         if self.notifications is None:
             return {}
-        room_counts, thread_counts = self.notifications.unread_counts(ctx.user_id, room_id)
+        by_thread = ctx.filter.room.timeline.unread_thread_notifications
+        room_counts, thread_counts = self.notifications.unread_counts(
+            ctx.user_id, room_id, by_thread=by_thread)
         counts: dict[str, Any] = {"unread_notifications": room_counts}
-        if ctx.filter.room.timeline.unread_thread_notifications and thread_counts:
+        if by_thread and thread_counts:
             counts["unread_thread_notifications"] = thread_counts
         return counts
 
@@ -130,12 +130,20 @@ class RoomBuilder:
         user joined in it)."""
         if ctx.window.initial:
             return
+        if plan.section == "leave":
+            ctx.departed.update(self.summary.store.list_joined_user_ids(plan.room_id))
+            return
         if plan.since is None:
             ctx.new_sharers.update(self.summary.store.list_joined_user_ids(plan.room_id))
             return
-        ctx.new_sharers.update(
-            s.event.state_key for s in batch.scanned if s.event.type == MEMBER
-            and s.event.membership == "join" and s.event.state_key)
+        for stored in batch.scanned:
+            event = stored.event
+            if event.type != MEMBER or not event.state_key:
+                continue
+            if event.membership == "join":
+                ctx.new_sharers.add(event.state_key)
+            elif event.membership in ("leave", "ban"):
+                ctx.departed.add(event.state_key)
 
     def _remember_sent_members(self, ctx: SyncContext, room_id: str,
                                *batches: list[StoredEvent]) -> None:
