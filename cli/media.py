@@ -15,7 +15,7 @@ from cli.context import (
     fail,
     open_homeserver,
 )
-from cli.output import format_ts, print_fields, print_json, print_table
+from cli.output import format_ts, human_size, print_fields, print_json, print_table
 from closedserver.config import parse_duration_ms
 from closedserver.services.media.ids import mxc_uri
 from closedserver.storage.media import MediaRow
@@ -32,14 +32,6 @@ def media_json(row: MediaRow, server_name: str) -> dict[str, object]:
             "content_type": row.content_type, "size": row.size, "filename": row.filename,
             "created_ts": row.created_ts, "status": status, "sha256": row.sha256}
 
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 @app.command("list")

@@ -14,7 +14,7 @@ from cli.context import (
     fail,
     open_homeserver,
 )
-from cli.output import print_fields, print_json
+from cli.output import human_size, print_fields, print_json
 from cli.progress import progress_bars
 from closedserver.config import ConfigError, load_config
 from closedserver.services.admin import backup as backups
@@ -42,14 +42,6 @@ def status(data_dir: DataDir = DEFAULT_DATA_DIR, json: JsonOutput = False) -> No
     report["media_bytes"] = "no media store" if media is None else human_size(media)
     print_fields(report)
 
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 @app.command("backup")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from typing import Any
 
 import httpx
@@ -90,10 +91,12 @@ def create_room(client: UserClient, **body: Any) -> str:
     return resp.json()["room_id"]
 
 
-def send_text(client: UserClient, room_id: str, body: str, txn_id: str | None = None) -> str:
+def send_text(client: UserClient, room_id: str, body: str = "hello",
+              txn_id: str | None = None, **extra: Any) -> str:
+    """Send an m.text message (extra content keys allowed); returns its event ID."""
     txn_id = txn_id or unique_name("txn")
     resp = client.put(f"/rooms/{room_id}/send/m.room.message/{txn_id}",
-                      {"msgtype": "m.text", "body": body})
+                      {"msgtype": "m.text", "body": body, **extra})
     assert resp.status_code == 200, resp.text
     return resp.json()["event_id"]
 
@@ -111,3 +114,19 @@ def joined_room_with(owner: UserClient, *members: UserClient, **body: Any) -> st
         resp = member.post(f"/join/{room_id}")
         assert resp.status_code == 200, resp.text
     return room_id
+
+
+def set_state(client: UserClient, room_id: str, event_type: str, content: dict[str, Any],
+              state_key: str = "") -> str:
+    resp = client.put(f"/rooms/{room_id}/state/{event_type}/{state_key}", content)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["event_id"]
+
+
+def query_db(server: Any, sql: str, *args: Any) -> list[tuple]:
+    """Read a server's SQLite file (read-only), for what no client API shows."""
+    conn = sqlite3.connect(f"file:{server.data_dir / 'closedserver.db'}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

@@ -16,35 +16,6 @@ _txn = itertools.count(1)
 _pool = ThreadPoolExecutor(max_workers=16)
 
 
-def create_room(client: UserClient, **body: Any) -> str:
-    resp = client.post("/createRoom", body)
-    assert resp.status_code == 200, resp.text
-    return resp.json()["room_id"]
-
-
-def shared_room(owner: UserClient, *members: UserClient, **body: Any) -> str:
-    """A room `owner` created and every member joined (invited first)."""
-    room_id = create_room(owner, invite=[m.user_id for m in members], **body)
-    for member in members:
-        join = member.post(f"/rooms/{room_id}/join")
-        assert join.status_code == 200, join.text
-    return room_id
-
-
-def send_text(client: UserClient, room_id: str, body: str = "hello", **extra: Any) -> str:
-    resp = client.put(f"/rooms/{room_id}/send/m.room.message/txn{next(_txn)}",
-                      {"msgtype": "m.text", "body": body, **extra})
-    assert resp.status_code == 200, resp.text
-    return resp.json()["event_id"]
-
-
-def send_state(client: UserClient, room_id: str, event_type: str, content: dict[str, Any],
-               state_key: str = "") -> str:
-    resp = client.put(f"/rooms/{room_id}/state/{event_type}/{state_key}", content)
-    assert resp.status_code == 200, resp.text
-    return resp.json()["event_id"]
-
-
 def sync(client: UserClient, since: str | None = None, *, filter: Any = None,
          **params: Any) -> dict[str, Any]:
     """GET /sync; `filter` may be a dict (sent inline as JSON) or a filter ID."""

@@ -22,16 +22,6 @@ from tests.server import RunningServer
 _txn = itertools.count(1)
 
 
-def create_room(creator: UserClient, *members: UserClient, **body: Any) -> str:
-    """A private room the members joined (invited, then joined)."""
-    resp = creator.post("/createRoom", {"invite": [m.user_id for m in members], **body})
-    assert resp.status_code == 200, resp.text
-    room_id = resp.json()["room_id"]
-    for member in members:
-        assert member.post(f"/rooms/{room_id}/join").status_code == 200
-    return room_id
-
-
 def send(sender: UserClient, room_id: str, body: str = "hello", *,
          event_type: str = "m.room.message", **content: Any) -> str:
     message = {"msgtype": "m.text", "body": body, **content}

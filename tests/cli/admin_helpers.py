@@ -4,14 +4,13 @@ and matrix-nio clients for the reads a real client makes."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import nio
 
-from tests.helpers import PASSWORD, UserClient
+from tests.helpers import PASSWORD, UserClient, query_db  # noqa: F401 (re-exported)
 from tests.server import RunningServer
 
 
@@ -33,14 +32,6 @@ def cli_error(server: RunningServer, *args: str) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     return lines[0]
-
-
-def query_db(server: RunningServer, sql: str, *args: Any) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{server.data_dir / 'closedserver.db'}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 @asynccontextmanager

@@ -14,7 +14,8 @@ from typing import Any
 
 import nacl.exceptions
 import nacl.signing
-from canonicaljson import encode_canonical_json
+
+from closedserver.matrix.canonical_json import encode_canonical_json
 
 ED25519 = "ed25519"
 
