@@ -10,12 +10,12 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from closedserver.config import Config, parse_duration_ms
 from closedserver.matrix.signing import SigningKey, load_signing_keys
 from closedserver.services.account_data import AccountData
 from closedserver.services.accounts import Accounts
-from closedserver.services.admin.wiring import AdminServices, build_admin_services
 from closedserver.services.deactivation import Deactivation
 from closedserver.services.e2ee.cross_signing import CrossSigning
 from closedserver.services.e2ee.device_keys import DeviceKeys
@@ -73,6 +73,9 @@ from closedserver.storage.room_directory import RoomDirectoryStore
 from closedserver.storage.rooms import RoomsStore
 from closedserver.storage.user_directory import UserDirectoryStore
 
+if TYPE_CHECKING:
+    from closedserver.services.admin.wiring import AdminServices
+
 log = logging.getLogger(__name__)
 
 DATA_VERSION_POLL_S = 0.25
@@ -129,12 +132,24 @@ class HomeServer:
     presence: Presence
     filters: Filters
     sync: Sync
-    admin: AdminServices
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _admin: AdminServices | None = None
 
     @property
     def server_name(self) -> str:
         return self.config.server.server_name
+
+    @property
+    def admin(self) -> AdminServices:
+        """What only the admin CLI uses, built on first use (the server never loads it)."""
+        if self._admin is None:
+            from closedserver.services.admin.wiring import build_admin_services
+
+            self._admin = build_admin_services(
+                self.config, self.accounts, self.timeline, self.room_state, self.room_access,
+                self.aliases, self.membership, self.room_creation, self.room_directory,
+                self.account_data)
+        return self._admin
 
     async def start_background_tasks(self) -> None:
         self._tasks.append(asyncio.create_task(self._watch_other_writers()))
@@ -254,9 +269,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         receipts=receipts, presence=presence,
         filters=Filters(db),
         sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
-                        presence, account_data),
-        admin=build_admin_services(config, accounts, timeline, room_state, access, aliases,
-                                   membership, room_creation, room_directory, account_data))
+                        presence, account_data))
     hs.sync.connect(notifications=hs.notifications,
                     e2ee=E2eeSync(hs.to_device, hs.keys, hs.device_lists))
     return hs

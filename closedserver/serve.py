@@ -1,7 +1,6 @@
-"""The server process: `python -m closedserver.serve --data-dir DIR`.
-
-`closedserver run` checks the config, then replaces itself with this lean entry point, so
-the serving process does not carry the admin CLI's libraries (typer, rich) in memory.
+"""The server process: `closedserver run` (see cli/entry.py) or
+`python -m closedserver.serve --data-dir DIR`. It loads only what serving needs, so the
+serving process does not carry the admin CLI's libraries (typer, rich) in memory.
 """
 
 from __future__ import annotations
@@ -29,19 +28,23 @@ def serve(data_dir: Path) -> None:
     try:
         uvicorn.run(create_app(hs), host=config.listen_host, port=config.listen_port,
                     log_config=None, access_log=False, lifespan="on", server_header=False,
-                    **ssl)
+                    ws="none", **ssl)
     finally:
         hs.close()
+
+
+def run_server(data_dir: Path) -> None:
+    """Serve, or exit 1 with a one-line error when the config cannot be used."""
+    try:
+        serve(data_dir)
+    except ConfigError as exc:
+        sys.exit(f"error: {exc}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve a closedserver data dir.")
     parser.add_argument("--data-dir", type=Path, required=True)
-    args = parser.parse_args()
-    try:
-        serve(args.data_dir)
-    except ConfigError as exc:
-        sys.exit(f"error: {exc}")
+    run_server(parser.parse_args().data_dir)
 
 
 if __name__ == "__main__":

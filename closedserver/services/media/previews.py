@@ -18,8 +18,6 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from PIL import Image
-
 from closedserver.config import MediaSection
 from closedserver.errors import (
     Forbidden,
@@ -136,6 +134,8 @@ class UrlPreviews:
 
 def _image_size(data: bytes) -> tuple[int, int] | None:
     """Width and height from the image header (nothing is decoded)."""
+    from PIL import Image  # imported on first use, not at start-up
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             return image.size

@@ -15,16 +15,18 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from closedserver.clock import now_ms
 from closedserver.errors import InvalidParam, MatrixError, TooLarge
-from closedserver.services.media import thumbnails
 from closedserver.services.media.blobs import BlobStore
 from closedserver.services.media.repository import MediaRepository
+from closedserver.services.media.thumbnail_sizes import Size, choose_size
 from closedserver.storage.database import Database
 from closedserver.storage.media import MediaRow, MediaStore, ThumbnailRow
+
+if TYPE_CHECKING:
+    from closedserver.services.media.thumbnails import Rendered
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +59,13 @@ ThumbnailKey = tuple[str, int, int, str, bool]
 
 class Thumbnailer:
     def __init__(self, db: Database, repository: MediaRepository, blobs: BlobStore, *,
-                 sizes: list[thumbnails.Size], max_pixels: int) -> None:
+                 sizes: list[Size], max_pixels: int) -> None:
         self.db = db
         self.repository = repository
         self.blobs = blobs
         self.store = MediaStore(db)
         self.sizes = sizes
         self.max_pixels = max_pixels
-        # Pillow's own guard (it refuses images of twice this outright) backs up our check.
-        Image.MAX_IMAGE_PIXELS = max_pixels
         self._in_flight: dict[ThumbnailKey, asyncio.Task[ThumbnailRow]] = {}
         self._workers = asyncio.Semaphore(THUMBNAIL_WORKERS)
 
@@ -78,7 +78,7 @@ class Thumbnailer:
                                                      timeout_ms=timeout_ms, legacy=legacy)
         if not (row.content_type or "").lower().startswith("image/"):
             raise CannotThumbnail("Cannot generate thumbnails for the requested content")
-        target = thumbnails.choose_size(self.sizes, width, height, method)
+        target = choose_size(self.sizes, width, height, method)
         assert row.sha256 is not None
         key = (row.sha256, *target, animated)
         thumb = self.store.get_thumbnail(*key)
@@ -112,6 +112,9 @@ class Thumbnailer:
         sha256, width, height, method, animated = key
         source = self.blobs.path_of(sha256)
         started = asyncio.get_running_loop().time()
+        # Pillow is imported on the first thumbnail, not at start-up (memory, start time).
+        from closedserver.services.media import thumbnails
+
         async with self._workers:
             try:
                 rendered = await asyncio.to_thread(
@@ -129,7 +132,7 @@ class Thumbnailer:
                  (asyncio.get_running_loop().time() - started) * 1000)
         return thumb
 
-    async def _store(self, key: ThumbnailKey, rendered: thumbnails.Rendered) -> ThumbnailRow:
+    async def _store(self, key: ThumbnailKey, rendered: Rendered) -> ThumbnailRow:
         sha256 = key[0]
         if rendered.data is None:  # the original is its own thumbnail
             thumb = ThumbnailRow(*key, thumbnail_sha256=sha256,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
 
-Size = tuple[int, int, str]  # width, height, method
+from closedserver.services.media.thumbnail_sizes import Size
 
 # Pillow format name -> the content type we may serve it as, inline, as a thumbnail.
 SERVABLE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
@@ -51,17 +51,9 @@ class Rendered:
     height: int
 
 
-def choose_size(sizes: list[Size], width: int, height: int, method: str) -> Size:
-    """The nearest advertised size: the smallest of the method's sizes that is at least
-    the requested one; a request larger than all of them is made at its own size."""
-    same_method = [s for s in sizes if s[2] == method]
-    covering = [s for s in same_method if s[0] >= width and s[1] >= height]
-    if covering:
-        return min(covering, key=lambda s: (s[0] * s[1], s[0]))
-    return (width, height, method)
-
-
 def render(path: Path, size: Size, animated: bool, max_pixels: int) -> Rendered:
+    # Pillow's own guard (it refuses images of twice this outright) backs up our check.
+    Image.MAX_IMAGE_PIXELS = max_pixels
     """Make the thumbnail of the image file at `path` (blocking)."""
     width, height, method = size
     try:

@@ -19,8 +19,8 @@ import enum
 import logging
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import httpx
 import orjson
 
 from closedserver.clock import now_ms
@@ -34,6 +34,9 @@ from closedserver.services.room_state import RoomState
 from closedserver.storage.database import current_stream_position
 from closedserver.storage.push import ActionRow, PushActionsStore
 from closedserver.storage.pushers import PusherRow
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +107,18 @@ class PushDelivery:
 
     # the background task
 
+    def _http_client(self) -> httpx.AsyncClient:
+        """Made on the first delivery: httpx costs 5 MiB and 60 ms, and most servers
+        never push (no gateway is allowed by default)."""
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(
+                timeout=self.settings.request_timeout_ms / 1000, follow_redirects=False,
+                trust_env=False)
+        return self._client
+
     async def run(self) -> None:
-        timeout = self.settings.request_timeout_ms / 1000
-        self._client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
-                                         trust_env=False)
         self._cursor = current_stream_position(self.pushers.db.conn)
         try:
             while True:
@@ -120,7 +131,8 @@ class PushDelivery:
                     log.exception("could not queue push notifications")
         finally:
             await self._stop_workers()
-            await self._client.aclose()
+            if self._client is not None:
+                await self._client.aclose()
 
     def dispatch_new_rows(self) -> None:
         """Queue every committed notifying row after the cursor for its user's pushers;
@@ -204,9 +216,11 @@ class PushDelivery:
                            self.counts.total_unread(pusher.user_id),
                            self._names(row.room_id, stored.event.sender))
         url, headers, extensions = checked.request_target()
-        assert self._client is not None
+        client = self._http_client()
+        import httpx
+
         try:
-            response = await self._client.post(
+            response = await client.post(
                 url, content=orjson.dumps(body), extensions=extensions,
                 headers={**headers, "Content-Type": "application/json"})
         except httpx.HTTPError as exc:
