@@ -175,6 +175,7 @@ class HomeServer:
                 self.events.clear()
                 self.room_state.clear()
                 self.push_rules.clear_cache()
+                self.push_counts.clear_cache()
                 self.notifier.notify_all()
 
     async def _flush_last_seen(self) -> None:
@@ -299,7 +300,7 @@ def _build_push(config: Config, db: Database, events: EventCache, room_state: Ro
         give_up_after_ms=_ms(push.give_up_after),
         request_timeout_ms=_ms(push.request_timeout)))
     pushers.on_change = delivery.pushers_changed
-    actions = PushActions(db, rules, events, room_state, config.server.server_name,
+    actions = PushActions(db, rules, events, room_state, config.server.server_name, counts,
                           on_notify=delivery.wake)
     return _PushServices(rules, counts, pushers, delivery, actions)
 

@@ -10,7 +10,13 @@ from typing import Any
 
 import orjson
 
-from tests.helpers import UserClient
+from tests.helpers import (  # noqa: F401 (re-exported for the sync tests)
+    UserClient,
+    create_room,
+    send_text,
+)
+from tests.helpers import joined_room_with as shared_room  # noqa: F401
+from tests.helpers import set_state as send_state  # noqa: F401
 
 _txn = itertools.count(1)
 _pool = ThreadPoolExecutor(max_workers=16)

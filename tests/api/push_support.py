@@ -17,6 +17,7 @@ from closedserver.services.push.counts import PushCounts
 from closedserver.storage.database import Database
 from closedserver.storage.state import StateStore
 from tests.helpers import UserClient
+from tests.helpers import joined_room_with as create_room  # noqa: F401 (re-exported)
 from tests.server import RunningServer
 
 _txn = itertools.count(1)

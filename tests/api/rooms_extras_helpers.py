@@ -5,7 +5,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.helpers import UserClient
+from tests.helpers import (  # noqa: F401 (re-exported for the room tests)
+    UserClient,
+    create_room,
+    query_db,
+    set_state,
+)
 
 _txn = itertools.count(1)
 

@@ -19,7 +19,8 @@ from closedserver.services.media.policy import (
 )
 from closedserver.services.media.preview_fetch import RefusedAddress, SafeFetcher, address_allowed
 from closedserver.services.media.preview_html import decode_html, opengraph
-from closedserver.services.media.thumbnails import choose_size, target_dimensions
+from closedserver.services.media.thumbnail_sizes import choose_size
+from closedserver.services.media.thumbnails import target_dimensions
 from closedserver.services.media.waiters import UploadWaiters
 from closedserver.storage.database import Database
 from closedserver.storage.media import MediaStore

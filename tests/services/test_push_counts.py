@@ -25,6 +25,10 @@ class Receipts:
         position = self.positions.get((user_id, room_id, thread_id))
         return (f"$at{position}", position) if position is not None else None
 
+    def receipts_version(self, user_id, room_id):
+        return hash(tuple(sorted((k[2] or "", v) for k, v in self.positions.items()
+                                 if k[:2] == (user_id, room_id))))
+
 
 @pytest.fixture
 def db(tmp_path):
@@ -35,7 +39,9 @@ def db(tmp_path):
 
 
 def add(db, position: int, thread_id: str | None = None, highlight: bool = False) -> None:
-    with db.transaction():
+    """A notifying row at `position` (the stream has reached it, as in the server)."""
+    with db.transaction() as conn:
+        conn.execute("UPDATE stream_position SET position = max(position, ?)", (position,))
         PushActionsStore(db).insert_actions([ActionRow(
             USER, position, ROOM, f"$e{position}", thread_id, True, highlight, '["notify"]')])
 

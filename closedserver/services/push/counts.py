@@ -15,9 +15,10 @@ it, only the user's own events mark rooms as read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, current_stream_position
 from closedserver.storage.push import MAIN_THREAD, PushActionsStore, ThreadCount
 from closedserver.storage.state import StateStore
 
@@ -33,6 +34,10 @@ class ReadReceipts(Protocol):
         `m.read.private`, whichever is further) as (event_id, stream_ordering).
         `thread_id`: None = unthreaded receipts, "main" = main timeline receipts, else
         receipts in the thread with that root. None when there is no such receipt."""
+        ...
+
+    def receipts_version(self, user_id: str, room_id: str) -> int:
+        """Changes whenever the user's receipts in the room move."""
         ...
 
 
@@ -67,6 +72,25 @@ class ReadPositions:
         return receipt[1] if receipt is not None else 0
 
 
+CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True)
+class _CachedCounts:
+    floor: int
+    version: int
+    upto: int
+    counts: list[ThreadCount]
+
+
+def _merge(counted: list[ThreadCount], added: list[ThreadCount]) -> list[ThreadCount]:
+    totals = {c.thread_id: (c.notifications, c.highlights) for c in counted}
+    for c in added:
+        notifications, highlights = totals.get(c.thread_id, (0, 0))
+        totals[c.thread_id] = (notifications + c.notifications, highlights + c.highlights)
+    return [ThreadCount(thread_id, n, h) for thread_id, (n, h) in totals.items() if n or h]
+
+
 def counts_json(notifications: int, highlights: int) -> Counts:
     return {"notification_count": notifications, "highlight_count": highlights}
 
@@ -74,10 +98,14 @@ def counts_json(notifications: int, highlights: int) -> Counts:
 class PushCounts:
     def __init__(self, db: Database, state: StateStore,
                  receipts: ReadReceipts | None = None) -> None:
+        self.db = db
         self.store = PushActionsStore(db)
         self.state = state
         self.receipts = receipts
         """The receipts service; set it once it exists (wired at construction or later)."""
+        # (user, room) -> what the last count was computed from and its per-thread result.
+        # A /sync of a room with many unread rows then counts only the rows added since.
+        self._cache: dict[tuple[str, str], _CachedCounts] = {}
 
     def read_positions(self, user_id: str, room_id: str) -> ReadPositions:
         return ReadPositions(user_id, room_id, self.store.get_own_read(user_id, room_id),
@@ -107,9 +135,36 @@ class PushCounts:
                    for member in self.state.list_rooms_of_user(user_id, ["join"]))
 
     def _unread_per_thread(self, user_id: str, room_id: str) -> list[ThreadCount]:
-        """Non-zero counts per thread: one grouped range scan after the floor, then a
-        recount for each thread read further than that."""
+        """Non-zero counts per thread, from the cache plus the rows added since when the
+        read positions have not moved, else counted afresh."""
         read = self.read_positions(user_id, room_id)
+        version = self.receipts.receipts_version(user_id, room_id) if self.receipts else 0
+        upto = current_stream_position(self.db.conn)
+        key = (user_id, room_id)
+        cached = self._cache.get(key)
+        if cached is not None and cached.floor == read.floor and cached.version == version:
+            # Every read position is at or before cached.upto, so each newer row is unread.
+            found = _merge(cached.counts, self.store.count_unread(user_id, room_id,
+                                                                  cached.upto))
+        else:
+            found = self._count_afresh(user_id, room_id, read)
+        self._cache[key] = _CachedCounts(read.floor, version, upto, found)
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        return found
+
+    def forget_room(self, room_id: str) -> None:
+        """Rows of the room were deleted (a redaction): count them afresh next time."""
+        for key in [k for k in self._cache if k[1] == room_id]:
+            del self._cache[key]
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def _count_afresh(self, user_id: str, room_id: str,
+                      read: ReadPositions) -> list[ThreadCount]:
+        """One grouped range scan after the floor, then a recount for each thread read
+        further than that."""
         found = []
         for counted in self.store.count_unread(user_id, room_id, read.floor):
             position = read.of(counted.thread_id)

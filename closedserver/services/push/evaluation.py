@@ -21,6 +21,7 @@ from closedserver.matrix.auth_rules import get_user_power_level
 from closedserver.matrix.event import Event
 from closedserver.matrix.push import Action, PushContext, PushEvent, highlight, notify
 from closedserver.services.event_cache import EventCache, StoredEvent
+from closedserver.services.push.counts import PushCounts
 from closedserver.services.push.rules import PushRulesService
 from closedserver.services.room_state import CREATE, POWER_LEVELS, RoomState
 from closedserver.storage.database import Database
@@ -35,9 +36,10 @@ Decision = tuple[bool, bool, str]
 
 class PushActions:
     def __init__(self, db: Database, rules: PushRulesService, events: EventCache,
-                 state: RoomState, server_name: str,
+                 state: RoomState, server_name: str, counts: PushCounts,
                  on_notify: Callable[[set[str]], None] | None = None) -> None:
         self.store = PushActionsStore(db)
+        self.counts = counts
         self.rules = rules
         self.events = events
         self.state = state
@@ -138,6 +140,7 @@ class PushActions:
         target = self.events.get(redacted_id)
         if target is not None and target.room_id == room_id:
             self.store.delete_actions_at(target.stream_ordering)
+            self.counts.forget_room(room_id)
 
 
 def _decide(actions: Sequence[Action], actions_json: bytes) -> Decision:
