@@ -6,6 +6,7 @@ serving process does not carry the admin CLI's libraries (typer, rich) in memory
 from __future__ import annotations
 
 import argparse
+import ctypes
 import sys
 from pathlib import Path
 
@@ -16,9 +17,23 @@ from closedserver.config import ConfigError, load_config
 from closedserver.homeserver import build_homeserver
 from closedserver.logs import setup_logging
 
+M_MMAP_THRESHOLD = -3  # mallopt() parameter, from glibc's malloc.h
+
+
+def return_big_buffers_to_the_os() -> None:
+    """glibc raises its mmap threshold each time a big buffer is freed, after which big
+    buffers (argon2's 19 MiB, large sync answers) come from the heap and stay in the
+    process for good. A fixed threshold keeps them mmapped, so freeing returns them."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
 
 def serve(data_dir: Path) -> None:
     config = load_config(data_dir)
+    return_big_buffers_to_the_os()
     setup_logging(config.server.log_level)
     hs = build_homeserver(config)
     ssl = {}

@@ -18,7 +18,7 @@ from closedserver.storage.database import Database
 from closedserver.storage.events import EventRow, EventsStore
 from closedserver.storage.rooms import RoomsStore
 
-CACHE_SIZE = 50_000
+CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
