@@ -169,10 +169,7 @@ def lock(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     Example: closedserver user lock bob
     """
-    with open_homeserver(data_dir) as hs:
-        user_id = hs.accounts.find_user(user).user_id
-        hs.accounts.set_locked(user_id, True)
-    typer.echo(f"locked {user_id}")
+    _set_flag(data_dir, user, "set_locked", True, "locked")
 
 
 @app.command("unlock")
@@ -181,10 +178,7 @@ def unlock(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     Example: closedserver user unlock bob
     """
-    with open_homeserver(data_dir) as hs:
-        user_id = hs.accounts.find_user(user).user_id
-        hs.accounts.set_locked(user_id, False)
-    typer.echo(f"unlocked {user_id}")
+    _set_flag(data_dir, user, "set_locked", False, "unlocked")
 
 
 @app.command("suspend")
@@ -193,10 +187,7 @@ def suspend(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     Example: closedserver user suspend mallory
     """
-    with open_homeserver(data_dir) as hs:
-        user_id = hs.accounts.find_user(user).user_id
-        hs.accounts.set_suspended(user_id, True)
-    typer.echo(f"suspended {user_id}")
+    _set_flag(data_dir, user, "set_suspended", True, "suspended")
 
 
 @app.command("unsuspend")
@@ -205,10 +196,15 @@ def unsuspend(user: UserArg, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     Example: closedserver user unsuspend mallory
     """
+    _set_flag(data_dir, user, "set_suspended", False, "unsuspended")
+
+
+def _set_flag(data_dir: Path, user: str, setter: str, value: bool, verb: str) -> None:
+    """Lock, unlock, suspend or unsuspend through the accounts service."""
     with open_homeserver(data_dir) as hs:
         user_id = hs.accounts.find_user(user).user_id
-        hs.accounts.set_suspended(user_id, False)
-    typer.echo(f"unsuspended {user_id}")
+        getattr(hs.accounts, setter)(user_id, value)
+    typer.echo(f"{verb} {user_id}")
 
 
 @app.command("devices")

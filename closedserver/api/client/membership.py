@@ -3,6 +3,8 @@ banning.yaml, knocking.yaml, list_joined_rooms.yaml)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -60,34 +62,26 @@ async def forget_room(request: Request) -> Response:
 
 async def kick(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/kick"""
-    requester = authenticate(request)
-    require_not_suspended(requester)
-    body = await json_object(request)
-    homeserver(request).membership.kick(
-        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
-        reason=body.str("reason"))
-    return empty_response()
+    return await _moderate(request, homeserver(request).membership.kick)
 
 
 async def ban(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/ban"""
-    requester = authenticate(request)
-    require_not_suspended(requester)
-    body = await json_object(request)
-    homeserver(request).membership.ban(
-        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
-        reason=body.str("reason"))
-    return empty_response()
+    return await _moderate(request, homeserver(request).membership.ban)
 
 
 async def unban(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/unban"""
+    return await _moderate(request, homeserver(request).membership.unban)
+
+
+async def _moderate(request: Request, action: Callable[..., None]) -> Response:
+    """Kick, ban or unban: the same body (`user_id`, `reason`) and checks."""
     requester = authenticate(request)
     require_not_suspended(requester)
     body = await json_object(request)
-    homeserver(request).membership.unban(
-        requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
-        reason=body.str("reason"))
+    action(requester.user_id, request.path_params["roomId"],
+           body.str("user_id", required=True), reason=body.str("reason"))
     return empty_response()
 
 
