@@ -34,6 +34,9 @@ from closedserver.storage.database import Database
 
 log = logging.getLogger(__name__)
 
+# The server's own service user (the admin CLI acts as it); nobody else may take the name.
+SERVICE_LOCALPART = "closedserver"
+
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,9 @@ class Accounts:
         return self.get_user(self.resolve_user_id(user))
 
     def is_available(self, localpart: str) -> bool:
-        return not self.store.user_exists(self.validate_new_localpart(localpart))
+        """Free to register: valid, unused, and not the server's service user."""
+        user_id = self.validate_new_localpart(localpart)
+        return localpart != SERVICE_LOCALPART and not self.store.user_exists(user_id)
 
     def generate_localpart(self) -> str:
         """A free numeric localpart for registrations that did not ask for a name."""

@@ -136,3 +136,12 @@ def test_expired_token_is_invalid(make_server):
     validity = httpx.get(f"{server.url}{V1}/register/m.login.registration_token/validity",
                          params={"token": "gone"})
     assert validity.json() == {"valid": False}
+
+
+def test_the_service_users_name_is_reserved(server):
+    resp = register_raw(server.url, {"username": "closedserver", "password": PASSWORD,
+                                     "auth": {"type": "m.login.dummy"}})
+    assert_matrix_error(resp, 400, "M_USER_IN_USE")
+    taken = httpx.get(f"{server.url}{C3}/register/available",
+                      params={"username": "closedserver"})
+    assert_matrix_error(taken, 400, "M_USER_IN_USE")

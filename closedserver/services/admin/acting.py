@@ -12,14 +12,13 @@ import logging
 
 from closedserver.clock import now_ms
 from closedserver.errors import Forbidden, InvalidParam, UserDeactivated
-from closedserver.services.accounts import Accounts
+from closedserver.services.accounts import SERVICE_LOCALPART, Accounts
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
 from closedserver.storage.service_users import ServiceUsersStore
 
 log = logging.getLogger(__name__)
 
-SERVICE_LOCALPART = "closedserver"
 SERVICE_DISPLAYNAME = "closedserver (service user)"
 
 
