@@ -42,8 +42,8 @@ class Body:
     def str(self, key: str, *, required: bool = False, default: str | None = None) -> Any:
         return self._typed(key, str, "a string", required, default)
 
-    def bool(self, key: str, *, default: bool = False) -> bool:
-        return self._typed(key, bool, "a boolean", False, default)
+    def bool(self, key: str, *, required: bool = False, default: bool = False) -> bool:
+        return self._typed(key, bool, "a boolean", required, default)
 
     def int(self, key: str, *, required: bool = False, default: int | None = None) -> Any:
         return self._typed(key, int, "an integer", required, default)

@@ -63,3 +63,24 @@ def test_suspend_from_the_cli(server, alice):
                         403, "M_USER_SUSPENDED")
     assert server.cli("user", "unsuspend", alice.localpart).returncode == 0
     send_text(alice, room_id, "back")
+
+
+def test_admins_cannot_lock_or_suspend_other_admins(server, alice, bob):
+    """Spec (admin.yaml): 403 when "the target user is another administrator"."""
+    make_admin(server, alice)
+    make_admin(server, bob)
+    assert_matrix_error(alice.put(f"{V1}/admin/lock/{bob.user_id}", {"locked": True}), 403,
+                        "M_FORBIDDEN")
+    assert_matrix_error(alice.put(f"{V1}/admin/suspend/{bob.user_id}", {"suspended": True}),
+                        403, "M_FORBIDDEN")
+    assert bob.get("/account/whoami").status_code == 200
+
+
+def test_lock_and_suspend_need_their_flag(server, alice, bob):
+    """`locked` and `suspended` are required: an empty body must not unlock anyone."""
+    make_admin(server, alice)
+    alice.put(f"{V1}/admin/lock/{bob.user_id}", {"locked": True})
+    assert_matrix_error(alice.put(f"{V1}/admin/lock/{bob.user_id}", {}), 400, "M_MISSING_PARAM")
+    assert alice.get(f"{V1}/admin/lock/{bob.user_id}").json() == {"locked": True}
+    assert_matrix_error(alice.put(f"{V1}/admin/suspend/{bob.user_id}", {}), 400,
+                        "M_MISSING_PARAM")

@@ -12,9 +12,10 @@ from closedserver.api.responses import json_response
 from closedserver.errors import Forbidden, InvalidParam, NotFound
 from closedserver.homeserver import HomeServer
 from closedserver.services.sessions import Requester
+from closedserver.storage.accounts import User
 
 
-def _target(request: Request, requester: Requester, *, allow_self: bool = False) -> str:
+def _target(request: Request, requester: Requester, *, allow_self: bool = False) -> User:
     hs: HomeServer = homeserver(request)
     user_id = request.path_params["userId"]
     if not requester.is_admin and not (allow_self and user_id == requester.user_id):
@@ -24,13 +25,19 @@ def _target(request: Request, requester: Requester, *, allow_self: bool = False)
     user = hs.accounts.store.get_user(user_id)
     if user is None or user.deactivated:
         raise NotFound(f"No such user: {user_id}")
-    return user_id
+    return user
+
+
+def _refuse_admin(user: User) -> None:
+    """Spec: 403 for locking or suspending an admin (oneself included: only admins get here)."""
+    if user.is_admin:
+        raise Forbidden("Admins cannot be locked or suspended (yourself included)")
 
 
 async def get_who_is(request: Request) -> Response:
     """GET /_matrix/client/v3/admin/whois/{userId}"""
     requester = authenticate(request)
-    user_id = _target(request, requester, allow_self=True)
+    user_id = _target(request, requester, allow_self=True).user_id
     devices = homeserver(request).accounts.list_devices(user_id)
     return json_response({"user_id": user_id, "devices": {
         d.device_id: {"sessions": [{"connections": [
@@ -40,34 +47,29 @@ async def get_who_is(request: Request) -> Response:
 
 async def get_admin_lock_user(request: Request) -> Response:
     """GET /_matrix/client/v1/admin/lock/{userId}"""
-    user_id = _target(request, authenticate(request))
-    return json_response({"locked": homeserver(request).accounts.get_user(user_id).locked})
+    return json_response({"locked": _target(request, authenticate(request)).locked})
 
 
 async def set_admin_lock_user(request: Request) -> Response:
     """PUT /_matrix/client/v1/admin/lock/{userId}"""
-    requester = authenticate(request)
-    user_id = _target(request, requester)
-    locked = (await json_object(request)).bool("locked")
-    if locked and user_id == requester.user_id:
-        raise Forbidden("You cannot lock yourself")
-    homeserver(request).accounts.set_locked(user_id, locked)
+    user = _target(request, authenticate(request))
+    locked = (await json_object(request)).bool("locked", required=True)
+    if locked:
+        _refuse_admin(user)
+    homeserver(request).accounts.set_locked(user.user_id, locked)
     return json_response({"locked": locked})
 
 
 async def get_admin_suspend_user(request: Request) -> Response:
     """GET /_matrix/client/v1/admin/suspend/{userId}"""
-    user_id = _target(request, authenticate(request))
-    return json_response({"suspended": homeserver(request).accounts.get_user(user_id).suspended})
+    return json_response({"suspended": _target(request, authenticate(request)).suspended})
 
 
 async def set_admin_suspend_user(request: Request) -> Response:
     """PUT /_matrix/client/v1/admin/suspend/{userId}"""
-    requester = authenticate(request)
-    user_id = _target(request, requester)
-    suspended = (await json_object(request)).bool("suspended")
-    hs = homeserver(request)
-    if suspended and (user_id == requester.user_id or hs.accounts.get_user(user_id).is_admin):
-        raise Forbidden("Admins cannot be suspended (yourself included)")
-    hs.accounts.set_suspended(user_id, suspended)
+    user = _target(request, authenticate(request))
+    suspended = (await json_object(request)).bool("suspended", required=True)
+    if suspended:
+        _refuse_admin(user)
+    homeserver(request).accounts.set_suspended(user.user_id, suspended)
     return json_response({"suspended": suspended})
