@@ -28,6 +28,12 @@ class Body:
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
+    def required(self, key: str) -> Any:
+        """The value of `key`, of any type (null included); 400 M_MISSING_PARAM if absent."""
+        if key not in self.data:
+            raise MissingParam(f"Missing '{key}'")
+        return self.data[key]
+
     def _typed(self, key: str, types: type | tuple[type, ...], what: str, required: bool,
                default: Any) -> Any:
         if key not in self.data or self.data[key] is None:

@@ -8,17 +8,14 @@ from starlette.responses import Response
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
-from closedserver.errors import MissingParam
 
 
 async def set_presence(request: Request) -> Response:
     """PUT /_matrix/client/v3/presence/{userId}/status"""
     requester = authenticate(request)
     body = await json_object(request)
-    if "presence" not in body:
-        raise MissingParam("Missing 'presence'")
     homeserver(request).presence.set_status(requester.user_id, request.path_params["userId"],
-                                            body.get("presence"), body.get("status_msg"))
+                                            body.required("presence"), body.get("status_msg"))
     return empty_response()
 
 

@@ -8,7 +8,6 @@ from starlette.responses import Response
 from closedserver.api.auth import authenticate, homeserver, require_not_suspended
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
-from closedserver.errors import MissingParam
 
 
 async def get_profile(request: Request) -> Response:
@@ -32,10 +31,8 @@ async def set_profile_field(request: Request) -> Response:
     require_not_suspended(requester)
     key = request.path_params["keyName"]
     body = await json_object(request)
-    if key not in body:
-        raise MissingParam(f"The body must contain '{key}'")
     homeserver(request).profiles.set_field(
-        requester.user_id, request.path_params["userId"], key, body.get(key))
+        requester.user_id, request.path_params["userId"], key, body.required(key))
     return empty_response()
 
 

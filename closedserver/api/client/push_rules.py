@@ -3,13 +3,15 @@ scope exists; the rules live in services/push/rules.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object, query_str, read_json
 from closedserver.api.responses import empty_response, json_response
-from closedserver.errors import MissingParam
 
 
 async def get_push_rules(request: Request) -> Response:
@@ -54,41 +56,35 @@ async def delete_push_rule(request: Request) -> Response:
 
 async def is_push_rule_enabled(request: Request) -> Response:
     """GET /_matrix/client/v3/pushrules/global/{kind}/{ruleId}/enabled"""
-    requester = authenticate(request)
-    p = request.path_params
-    enabled = homeserver(request).push_rules.get_enabled(requester.user_id, p["kind"],
-                                                         p["ruleId"])
-    return json_response({"enabled": enabled})
+    return await _get_attribute(request, "enabled", homeserver(request).push_rules.get_enabled)
 
 
 async def set_push_rule_enabled(request: Request) -> Response:
     """PUT /_matrix/client/v3/pushrules/global/{kind}/{ruleId}/enabled"""
-    requester = authenticate(request)
-    p = request.path_params
-    body = await json_object(request)
-    if "enabled" not in body:
-        raise MissingParam("Missing 'enabled'")
-    homeserver(request).push_rules.set_enabled(requester.user_id, p["kind"], p["ruleId"],
-                                               body.get("enabled"))
-    return empty_response()
+    return await _set_attribute(request, "enabled", homeserver(request).push_rules.set_enabled)
 
 
 async def get_push_rule_actions(request: Request) -> Response:
     """GET /_matrix/client/v3/pushrules/global/{kind}/{ruleId}/actions"""
-    requester = authenticate(request)
-    p = request.path_params
-    actions = homeserver(request).push_rules.get_actions(requester.user_id, p["kind"],
-                                                         p["ruleId"])
-    return json_response({"actions": actions})
+    return await _get_attribute(request, "actions", homeserver(request).push_rules.get_actions)
 
 
 async def set_push_rule_actions(request: Request) -> Response:
     """PUT /_matrix/client/v3/pushrules/global/{kind}/{ruleId}/actions"""
+    return await _set_attribute(request, "actions", homeserver(request).push_rules.set_actions)
+
+
+async def _get_attribute(request: Request, name: str, read: Callable[..., Any]) -> Response:
+    """`{name: value}` of one rule attribute (`enabled` or `actions`)."""
     requester = authenticate(request)
     p = request.path_params
-    body = await json_object(request)
-    if "actions" not in body:
-        raise MissingParam("Missing 'actions'")
-    homeserver(request).push_rules.set_actions(requester.user_id, p["kind"], p["ruleId"],
-                                               body.get("actions"))
+    return json_response({name: read(requester.user_id, p["kind"], p["ruleId"])})
+
+
+async def _set_attribute(request: Request, name: str, write: Callable[..., None]) -> Response:
+    """Set one rule attribute from the body's `name` key (the service checks its value)."""
+    requester = authenticate(request)
+    p = request.path_params
+    value = (await json_object(request)).required(name)
+    write(requester.user_id, p["kind"], p["ruleId"], value)
     return empty_response()

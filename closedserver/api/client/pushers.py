@@ -8,7 +8,7 @@ from starlette.responses import Response
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
-from closedserver.errors import BadJson, MissingParam
+from closedserver.errors import BadJson
 from closedserver.services.push.pushers import PusherRequest
 
 
@@ -23,9 +23,7 @@ async def post_pusher(request: Request) -> Response:
     """POST /_matrix/client/v3/pushers/set"""
     requester = authenticate(request)
     body = await json_object(request)
-    if "kind" not in body:
-        raise MissingParam("Missing parameters: kind")
-    kind = body.get("kind")
+    kind = body.required("kind")
     if kind is not None and not isinstance(kind, str):
         raise BadJson("'kind' must be a string or null")
     pusher = PusherRequest(

@@ -8,7 +8,6 @@ from starlette.responses import Response
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response
-from closedserver.errors import MissingParam
 
 
 async def set_typing(request: Request) -> Response:
@@ -16,8 +15,7 @@ async def set_typing(request: Request) -> Response:
     requester = authenticate(request)
     p = request.path_params
     body = await json_object(request)
-    if "typing" not in body:
-        raise MissingParam("Missing 'typing'")
     homeserver(request).typing.set_typing(requester.user_id, p["userId"], p["roomId"],
-                                          body.bool("typing"), body.int("timeout"))
+                                          body.bool("typing", required=True),
+                                          body.int("timeout"))
     return empty_response()
