@@ -15,22 +15,12 @@ from closedserver.api.responses import empty_response, json_response
 
 async def join_room_by_id_or_alias(request: Request) -> Response:
     """POST /_matrix/client/v3/join/{roomIdOrAlias}"""
-    requester = authenticate(request)
-    require_not_suspended(requester)
-    body = await json_object(request)
-    room_id = homeserver(request).membership.join(
-        requester.user_id, request.path_params["roomIdOrAlias"], reason=body.str("reason"))
-    return json_response({"room_id": room_id})
+    return await _enter(request, "roomIdOrAlias", homeserver(request).membership.join)
 
 
 async def join_room(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/join"""
-    requester = authenticate(request)
-    require_not_suspended(requester)
-    body = await json_object(request)
-    room_id = homeserver(request).membership.join(
-        requester.user_id, request.path_params["roomId"], reason=body.str("reason"))
-    return json_response({"room_id": room_id})
+    return await _enter(request, "roomId", homeserver(request).membership.join)
 
 
 async def invite_user(request: Request) -> Response:
@@ -87,11 +77,16 @@ async def _moderate(request: Request, action: Callable[..., None]) -> Response:
 
 async def knock_room(request: Request) -> Response:
     """POST /_matrix/client/v3/knock/{roomIdOrAlias}"""
+    return await _enter(request, "roomIdOrAlias", homeserver(request).membership.knock)
+
+
+async def _enter(request: Request, room_param: str, action: Callable[..., str]) -> Response:
+    """Join or knock: the same body (`reason`), checks and answer (`room_id`)."""
     requester = authenticate(request)
     require_not_suspended(requester)
     body = await json_object(request)
-    room_id = homeserver(request).membership.knock(
-        requester.user_id, request.path_params["roomIdOrAlias"], reason=body.str("reason"))
+    room_id = action(requester.user_id, request.path_params[room_param],
+                     reason=body.str("reason"))
     return json_response({"room_id": room_id})
 
 
