@@ -91,8 +91,9 @@ async def json_object(request: Request) -> Body:
 
 
 def query_int(request: Request, name: str, default: int | None = None, *,
-              minimum: int | None = None, maximum: int | None = None) -> Any:
-    text = request.query_params.get(name)
+              required: bool = False, minimum: int | None = None,
+              maximum: int | None = None) -> Any:
+    text = query_str(request, name, required=required)
     if text is None:
         return default
     try:
@@ -122,3 +123,12 @@ def query_str(request: Request, name: str, *, required: bool = False) -> Any:
     if value is None and required:
         raise MissingParam(f"Missing query parameter '{name}'")
     return value
+
+
+def query_backwards(request: Request, *, required: bool = False) -> bool:
+    """The `dir` parameter of paginated endpoints: True for `b` (also when absent and not
+    required), False for `f`."""
+    direction = query_str(request, "dir", required=required) or "b"
+    if direction not in ("b", "f"):
+        raise InvalidParam("dir must be 'b' or 'f'")
+    return direction == "b"

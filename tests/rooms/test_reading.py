@@ -171,3 +171,7 @@ def test_timestamp_to_event(alice):
     resp = alice.get(f"/_matrix/client/v1/rooms/{room_id}/timestamp_to_event",
                      params={"ts": 1, "dir": "b"})
     assert_matrix_error(resp, 404, "M_NOT_FOUND")
+    url = f"/_matrix/client/v1/rooms/{room_id}/timestamp_to_event"
+    assert_matrix_error(alice.get(url, params={"dir": "b"}), 400, "M_MISSING_PARAM")
+    assert_matrix_error(alice.get(url, params={"ts": 1}), 400, "M_MISSING_PARAM")
+    assert_matrix_error(alice.get(url, params={"ts": 1, "dir": "x"}), 400, "M_INVALID_PARAM")

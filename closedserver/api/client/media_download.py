@@ -14,7 +14,6 @@ from starlette.responses import FileResponse, Response
 
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import query_bool, query_int, query_str
-from closedserver.errors import MissingParam
 from closedserver.services.media.policy import SECURITY_HEADERS, content_disposition
 from closedserver.services.media.repository import MediaFile
 from closedserver.services.media.thumbnailer import ThumbnailFile
@@ -36,16 +35,13 @@ async def _download(request: Request, *, legacy: bool) -> Response:
 
 
 async def _thumbnail(request: Request, *, legacy: bool) -> Response:
-    size = {}
-    for name in ("width", "height"):
-        size[name] = query_int(request, name)
-        if size[name] is None:
-            raise MissingParam(f"Missing query parameter '{name}'")
     file = await homeserver(request).media.thumbnails.get_thumbnail(
         request.path_params["serverName"], request.path_params["mediaId"],
         method=query_str(request, "method") or "scale",
         animated=query_bool(request, "animated"), legacy=legacy,
-        timeout_ms=query_int(request, "timeout_ms", minimum=0), **size)
+        timeout_ms=query_int(request, "timeout_ms", minimum=0),
+        width=query_int(request, "width", required=True),
+        height=query_int(request, "height", required=True))
     disposition = content_disposition(file.content_type, file.filename, force_inline=True)
     return _file_response(file, disposition)
 

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from closedserver.api.auth import authenticate, homeserver
-from closedserver.api.parsing import query_int, query_str
+from closedserver.api.parsing import query_backwards, query_int, query_str
 from closedserver.api.responses import json_response
-from closedserver.errors import BadJson, InvalidParam
+from closedserver.errors import BadJson
 from closedserver.services.filtering import RoomEventFilter
 
 
@@ -73,12 +73,9 @@ async def get_joined_members_by_room(request: Request) -> Response:
 async def get_room_events(request: Request) -> Response:
     """GET /_matrix/client/v3/rooms/{roomId}/messages"""
     requester = authenticate(request)
-    direction = query_str(request, "dir") or "b"
-    if direction not in ("b", "f"):
-        raise InvalidParam("dir must be 'b' or 'f'")
     page = homeserver(request).room_reader.messages(
         requester, request.path_params["roomId"], from_token=query_str(request, "from"),
-        to_token=query_str(request, "to"), backwards=direction == "b",
+        to_token=query_str(request, "to"), backwards=query_backwards(request),
         limit=query_int(request, "limit", 10, minimum=0), event_filter=_room_event_filter(request))
     body = {"chunk": page.chunk, "start": page.start}
     if page.end is not None:
@@ -100,13 +97,9 @@ async def get_event_context(request: Request) -> Response:
 async def get_event_by_timestamp(request: Request) -> Response:
     """GET /_matrix/client/v1/rooms/{roomId}/timestamp_to_event"""
     requester = authenticate(request)
-    ts = query_int(request, "ts")
-    direction = query_str(request, "dir", required=True)
-    if ts is None:
-        raise InvalidParam("Missing query parameter 'ts'")
-    if direction not in ("b", "f"):
-        raise InvalidParam("dir must be 'b' or 'f'")
+    ts = query_int(request, "ts", required=True)
+    forwards = not query_backwards(request, required=True)
     stored = homeserver(request).room_reader.event_at_timestamp(
-        requester, request.path_params["roomId"], ts, forwards=direction == "f")
+        requester, request.path_params["roomId"], ts, forwards=forwards)
     return json_response({"event_id": stored.event_id,
                           "origin_server_ts": stored.event.origin_server_ts})
