@@ -14,31 +14,34 @@ from starlette.responses import Response
 from closedserver.api.middleware import ServeMiddleware
 from closedserver.api.responses import json_response
 from closedserver.api.routes import build_routes
-from closedserver.errors import MatrixError, Unrecognized
+from closedserver.errors import MatrixError, ServerError, Unrecognized
 from closedserver.homeserver import HomeServer
 
 log = logging.getLogger(__name__)
 
 
+def _render(error: MatrixError) -> Response:
+    return json_response(error.to_json(), status=error.status)
+
+
 async def matrix_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MatrixError)
-    return json_response(exc.to_json(), status=exc.status)
+    return _render(exc)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own 404/405 (no such route or method) become M_UNRECOGNIZED."""
     assert isinstance(exc, HTTPException)
-    if exc.status_code in (404, 405):
-        message = "Unrecognized request" if exc.status_code == 404 else "Method not allowed"
-        return json_response(Unrecognized(message).to_json(), status=exc.status_code)
-    return json_response({"errcode": "M_UNKNOWN", "error": str(exc.detail)},
-                         status=exc.status_code)
+    if exc.status_code == 404:
+        return _render(Unrecognized("Unrecognized request"))
+    if exc.status_code == 405:
+        return _render(Unrecognized("Method not allowed", status=405))
+    return _render(MatrixError(str(exc.detail), status=exc.status_code))
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     """Anything else: 500 M_UNKNOWN; the middleware logs the traceback once."""
-    return json_response({"errcode": "M_UNKNOWN", "error": "Internal server error"},
-                         status=500)
+    return _render(ServerError())
 
 
 def create_app(hs: HomeServer) -> ServeMiddleware:

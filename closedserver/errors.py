@@ -150,13 +150,6 @@ class InvalidUsername(MatrixError):
     status = 400
 
 
-class UnknownDevice(MatrixError):
-    """404-ish: the device is not known (the spec uses 400 for refresh, 404 elsewhere)."""
-
-    errcode = "M_UNKNOWN_DEVICE"
-    status = 404
-
-
 class TooLarge(MatrixError):
     """413: the request or event is too large."""
 
@@ -168,13 +161,6 @@ class UnsupportedRoomVersion(MatrixError):
     """400: the requested room version is not supported."""
 
     errcode = "M_UNSUPPORTED_ROOM_VERSION"
-    status = 400
-
-
-class IncompatibleRoomVersion(MatrixError):
-    """400: the room's version is not supported by this server."""
-
-    errcode = "M_INCOMPATIBLE_ROOM_VERSION"
     status = 400
 
 
@@ -192,20 +178,6 @@ class InvalidRoomState(MatrixError):
     status = 400
 
 
-class GuestAccessForbidden(MatrixError):
-    """403: guests may not do this."""
-
-    errcode = "M_GUEST_ACCESS_FORBIDDEN"
-    status = 403
-
-
-class ResourceLimitExceeded(MatrixError):
-    """403: a server-side resource limit (quota) is exceeded."""
-
-    errcode = "M_RESOURCE_LIMIT_EXCEEDED"
-    status = 403
-
-
 class BadState(MatrixError):
     """400: the state change requested cannot be performed."""
 
@@ -218,6 +190,9 @@ class ServerError(MatrixError):
 
     errcode = "M_UNKNOWN"
     status = 500
+
+    def __init__(self, message: str = "Internal server error") -> None:
+        super().__init__(message)
 
 
 class NotYetUploaded(MatrixError):

@@ -12,6 +12,8 @@ from typing import Any
 
 import orjson
 
+from closedserver.errors import ServerError
+
 access_log = logging.getLogger("closedserver.access")
 error_log = logging.getLogger("closedserver.errors")
 
@@ -20,7 +22,7 @@ CORS_HEADERS = [
     (b"access-control-allow-methods", b"GET, HEAD, POST, PUT, DELETE, OPTIONS"),
     (b"access-control-allow-headers", b"X-Requested-With, Content-Type, Authorization"),
 ]
-_INTERNAL_ERROR = orjson.dumps({"errcode": "M_UNKNOWN", "error": "Internal server error"})
+_INTERNAL_ERROR = orjson.dumps(ServerError().to_json())
 
 Scope = dict[str, Any]
 
