@@ -8,7 +8,6 @@ from starlette.responses import Response
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
-from closedserver.errors import BadJson
 from closedserver.services.uia import STAGE_PASSWORD
 from closedserver.storage.accounts import Device
 
@@ -62,8 +61,6 @@ async def delete_devices(request: Request) -> Response:
     requester = authenticate(request)
     body = await json_object(request)
     device_ids = body.str_list("devices", required=True)
-    if device_ids is None:
-        raise BadJson("'devices' must be an array of device IDs")
     operation = "delete_devices:" + ",".join(sorted(device_ids))
     await hs.uia.authenticate(body.get("auth"), operation=operation,
                               flows=[[STAGE_PASSWORD]], user_id=requester.user_id)

@@ -7,10 +7,10 @@ from starlette.responses import Response
 
 from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.responses import json_response
+from closedserver.matrix.room_versions import DEFAULT_ROOM_VERSION, KNOWN_ROOM_VERSIONS
 
 SUPPORTED_VERSIONS = [f"v1.{minor}" for minor in range(1, 13)]
-ROOM_VERSIONS = {"10": "stable", "11": "stable", "12": "stable"}
-DEFAULT_ROOM_VERSION = "12"
+ROOM_VERSIONS = {identifier: "stable" for identifier in KNOWN_ROOM_VERSIONS}
 
 
 async def get_versions(request: Request) -> Response:
