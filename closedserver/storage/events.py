@@ -7,16 +7,15 @@ the PDU's canonical JSON (already redacted once the event is redacted).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from closedserver.storage.database import Database
 
-EVENT_COLUMNS = ("stream_ordering, event_id, room_id, type, state_key, sender, depth, "
-                 "origin_server_ts, state_group, replaces_state, redacted_by, json")
-
 
 @dataclass(frozen=True, slots=True)
-class EventRow:
+class _CommonEventColumns:
+    """The columns an event row has both when written and when read back."""
+
     stream_ordering: int
     event_id: str
     room_id: str
@@ -27,24 +26,20 @@ class EventRow:
     origin_server_ts: int
     state_group: int
     replaces_state: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow(_CommonEventColumns):
+    """An event as read back: `SELECT {EVENT_COLUMNS}` rows, in field order."""
+
     redacted_by: str | None
     json: bytes
 
 
 @dataclass(frozen=True, slots=True)
-class NewEventRow:
+class NewEventRow(_CommonEventColumns):
     """What the timeline writes for one new event."""
 
-    stream_ordering: int
-    event_id: str
-    room_id: str
-    type: str
-    state_key: str | None
-    sender: str
-    depth: int
-    origin_server_ts: int
-    state_group: int
-    replaces_state: str | None
     relates_to: str | None
     rel_type: str | None
     aggregation_key: str | None
@@ -53,20 +48,18 @@ class NewEventRow:
     json: bytes
 
 
+EVENT_COLUMNS = ", ".join(f.name for f in fields(EventRow))
+_NEW_EVENT_FIELDS = tuple(f.name for f in fields(NewEventRow))
+_INSERT_EVENT = (f"INSERT INTO events ({', '.join(_NEW_EVENT_FIELDS)}) "
+                 f"VALUES ({', '.join('?' * len(_NEW_EVENT_FIELDS))})")
+
+
 class EventsStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def insert_event(self, row: NewEventRow) -> None:
-        self.db.conn.execute(
-            "INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, "
-            "depth, origin_server_ts, state_group, replaces_state, relates_to, rel_type, "
-            "aggregation_key, thread_id, contains_url, json) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.stream_ordering, row.event_id, row.room_id, row.type, row.state_key,
-             row.sender, row.depth, row.origin_server_ts, row.state_group, row.replaces_state,
-             row.relates_to, row.rel_type, row.aggregation_key, row.thread_id,
-             int(row.contains_url), row.json))
+        self.db.conn.execute(_INSERT_EVENT, [getattr(row, name) for name in _NEW_EVENT_FIELDS])
 
     def get_event(self, event_id: str) -> EventRow | None:
         row = self.db.conn.execute(
@@ -99,22 +92,6 @@ class EventsStore:
             f"AND stream_ordering < ? ORDER BY stream_ordering {order} LIMIT ?",
             (room_id, after, before, limit))
         return [EventRow(*row) for row in rows]
-
-    def list_events_in_rooms_since(self, room_ids: Sequence[str], after: int,
-                                   upto: int) -> list[EventRow]:
-        """Every event of these rooms in (after, upto], oldest first."""
-        if not room_ids:
-            return []
-        marks = ",".join("?" * len(room_ids))
-        rows = self.db.conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id IN ({marks}) "
-            "AND stream_ordering > ? AND stream_ordering <= ? ORDER BY stream_ordering",
-            (*room_ids, after, upto))
-        return [EventRow(*row) for row in rows]
-
-    def count_room_events(self, room_id: str) -> int:
-        return self.db.conn.execute("SELECT count(*) FROM events WHERE room_id = ?",
-                                    (room_id,)).fetchone()[0]
 
     def update_redacted(self, event_id: str, redacted_by: str, redacted_json: bytes) -> None:
         self.db.conn.execute(
@@ -149,21 +126,6 @@ class EventsStore:
 
     # relations
 
-    def list_relations(self, parent_id: str, *, rel_type: str | None, event_type: str | None,
-                       after: int, before: int, limit: int, backwards: bool) -> list[EventRow]:
-        sql = (f"SELECT {EVENT_COLUMNS} FROM events WHERE relates_to = ? "
-               "AND stream_ordering > ? AND stream_ordering < ?")
-        args: list[object] = [parent_id, after, before]
-        if rel_type is not None:
-            sql += " AND rel_type = ?"
-            args.append(rel_type)
-        if event_type is not None:
-            sql += " AND type = ?"
-            args.append(event_type)
-        sql += f" ORDER BY stream_ordering {'DESC' if backwards else 'ASC'} LIMIT ?"
-        args.append(limit)
-        return [EventRow(*row) for row in self.db.conn.execute(sql, args)]
-
     def list_related_ids(self, parent_ids: Sequence[str]) -> list[tuple[str, str, str, str, int]]:
         """(parent, rel_type, event_id, sender, stream) of unredacted relations to parents."""
         if not parent_ids:
@@ -173,15 +135,6 @@ class EventsStore:
             "SELECT relates_to, rel_type, event_id, sender, stream_ordering FROM events "
             f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
             list(parent_ids)))
-
-    def list_thread_roots(self, room_id: str, *, before: int,
-                          limit: int) -> list[tuple[str, int]]:
-        """(thread root event_id, latest reply position), most recently active first."""
-        rows = self.db.conn.execute(
-            "SELECT relates_to, max(stream_ordering) AS latest FROM events "
-            "WHERE room_id = ? AND rel_type = 'm.thread' GROUP BY relates_to "
-            "HAVING latest < ? ORDER BY latest DESC LIMIT ?", (room_id, before, limit))
-        return [(row[0], row[1]) for row in rows]
 
     def find_event_by_ts(self, room_id: str, ts: int, forwards: bool) -> EventRow | None:
         if forwards:

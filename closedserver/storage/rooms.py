@@ -62,10 +62,6 @@ class RoomsStore:
         self.db.conn.execute("UPDATE rooms SET blocked = ? WHERE room_id = ?",
                              (int(blocked), room_id))
 
-    def list_public_room_ids(self) -> list[str]:
-        return [row[0] for row in self.db.conn.execute(
-            "SELECT room_id FROM rooms WHERE is_public = 1 AND blocked = 0")]
-
     # forward extremities
 
     def get_extremities(self, room_id: str) -> list[str]:

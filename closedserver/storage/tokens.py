@@ -65,12 +65,6 @@ class TokensStore:
         self.db.conn.execute("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?",
                              (user_id, device_id))
 
-    def delete_access_tokens_of_user(self, user_id: str, *,
-                                     except_device_id: str | None = None) -> None:
-        self.db.conn.execute(
-            "DELETE FROM access_tokens WHERE user_id = ? AND device_id IS NOT ?",
-            (user_id, except_device_id))
-
     def get_refresh_token(self, token_hash: bytes) -> RefreshTokenInfo | None:
         row = self.db.conn.execute(
             "SELECT id, user_id, device_id, next_token_id FROM refresh_tokens "
