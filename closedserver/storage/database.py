@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+# Values bound in one `IN (...)` list: far below SQLite's limit on variables per statement.
+IN_CHUNK = 500
 
 
 def connect(path: Path | str, *, synchronous: str = "normal", readonly: bool = False,
@@ -130,3 +132,12 @@ def next_stream_position(conn: sqlite3.Connection) -> int:
 
 def current_stream_position(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT position FROM stream_position").fetchone()[0]
+
+
+def in_chunks(values: Iterable[str]) -> Iterator[tuple[list[str], str]]:
+    """The distinct values in slices of at most IN_CHUNK, each with its `?,?,...` marks: for
+    `WHERE x IN (...)` queries over lists of any length."""
+    distinct = list(dict.fromkeys(values))
+    for start in range(0, len(distinct), IN_CHUNK):
+        chunk = distinct[start:start + IN_CHUNK]
+        yield chunk, ",".join("?" * len(chunk))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, in_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +67,8 @@ class EventsStore:
         return EventRow(*row) if row else None
 
     def get_events(self, event_ids: Iterable[str]) -> dict[str, EventRow]:
-        ids = list(dict.fromkeys(event_ids))
         found: dict[str, EventRow] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(event_ids):
             for row in self.db.conn.execute(
                     f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id IN ({marks})", chunk):
                 found[row[1]] = EventRow(*row)
@@ -116,9 +113,7 @@ class EventsStore:
                               event_ids: Sequence[str]) -> dict[str, str]:
         """event_id -> txn_id for those of the events this device sent with a txn ID."""
         found: dict[str, str] = {}
-        for start in range(0, len(event_ids), 500):
-            chunk = event_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(event_ids):
             found.update(self.db.conn.execute(
                 f"SELECT event_id, txn_id FROM event_txn_ids WHERE event_id IN ({marks}) "
                 "AND user_id = ? AND device_id = ?", (*chunk, user_id, device_id)))

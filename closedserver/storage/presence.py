@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database, next_stream_position
+from closedserver.storage.database import Database, in_chunks, next_stream_position
 
 _COLUMNS = "user_id, state, status_msg, last_active_ts, stream_id"
 
@@ -50,11 +50,8 @@ class PresenceStore:
             (since, upto))]
 
     def list_presence_of(self, user_ids: Iterable[str]) -> list[PresenceRow]:
-        wanted = list(user_ids)
         found: list[PresenceRow] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(user_ids):
             found.extend(PresenceRow(*row) for row in self.db.conn.execute(
                 f"SELECT {_COLUMNS} FROM presence WHERE user_id IN ({marks})", chunk))
         return found
@@ -69,9 +66,7 @@ class PresenceStore:
         candidates = set(among)
         wanted = sorted(candidates - {user_id})
         shared = {user_id} & candidates
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(wanted):
             shared.update(row[0] for row in self.db.conn.execute(
                 "SELECT DISTINCT other.user_id FROM room_members other "
                 "JOIN room_members mine ON mine.room_id = other.room_id "

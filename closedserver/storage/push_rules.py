@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, in_chunks
 
 
 class PushRulesStore:
@@ -23,11 +23,8 @@ class PushRulesStore:
 
     def get_documents(self, user_ids: Iterable[str]) -> dict[str, str]:
         """user_id -> stored JSON document, for those users who have one."""
-        ids = list(user_ids)
         found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(user_ids):
             found.update(self.db.conn.execute(
                 f"SELECT user_id, document FROM push_rules WHERE user_id IN ({marks})", chunk))
         return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database, next_stream_position
+from closedserver.storage.database import Database, in_chunks, next_stream_position
 
 UNTHREADED = ""
 PRIVATE = "m.read.private"
@@ -83,9 +83,9 @@ class ReceiptsStore:
     def list_room_receipts(self, room_ids: Sequence[str], user_id: str,
                            upto: int) -> list[ReceiptRow]:
         """Every receipt (up to `upto`) in these rooms, as `user_id` may see them."""
-        if not room_ids:
-            return []
-        marks = ",".join("?" * len(room_ids))
-        return [ReceiptRow(*row) for row in self.db.conn.execute(
-            f"SELECT {_COLUMNS} FROM receipts WHERE room_id IN ({marks}) "
-            f"AND stream_id <= ? AND {_VISIBLE}", (*room_ids, upto, user_id))]
+        found: list[ReceiptRow] = []
+        for chunk, marks in in_chunks(room_ids):
+            found.extend(ReceiptRow(*row) for row in self.db.conn.execute(
+                f"SELECT {_COLUMNS} FROM receipts WHERE room_id IN ({marks}) "
+                f"AND stream_id <= ? AND {_VISIBLE}", (*chunk, upto, user_id)))
+        return found

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database
-
-_CHUNK = 500
+from closedserver.storage.database import Database, in_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +28,9 @@ class RelationsStore:
                        event_type: str | None) -> list[tuple[str, int]]:
         """(event_id, stream_ordering) of the unredacted children of any of the parents."""
         found: list[tuple[str, int]] = []
-        parents = list(dict.fromkeys(parent_ids))
-        for start in range(0, len(parents), _CHUNK):
-            chunk = parents[start:start + _CHUNK]
+        for chunk, marks in in_chunks(parent_ids):
             sql = ("SELECT event_id, stream_ordering FROM events WHERE relates_to IN "
-                   f"({','.join('?' * len(chunk))}) AND room_id = ? AND redacted_by IS NULL")
+                   f"({marks}) AND room_id = ? AND redacted_by IS NULL")
             args: list[object] = [*chunk, room_id]
             if rel_type is not None:
                 sql += " AND rel_type = ?"

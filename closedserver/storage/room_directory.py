@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database
-
-_CHUNK = 500
+from closedserver.storage.database import Database, in_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +27,7 @@ class RoomDirectoryStore:
 
     def get_room_basics(self, room_ids: Sequence[str]) -> dict[str, RoomBasics]:
         found: dict[str, RoomBasics] = {}
-        for chunk in _chunks(room_ids):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(room_ids):
             for row in self.db.conn.execute(
                     "SELECT room_id, room_version, room_type, is_public FROM rooms "
                     f"WHERE room_id IN ({marks})", chunk):
@@ -42,8 +39,7 @@ class RoomDirectoryStore:
         """room_id -> event type -> event_id of the current state with an empty state key."""
         found: dict[str, dict[str, str]] = {}
         type_marks = ",".join("?" * len(types))
-        for chunk in _chunks(room_ids):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(room_ids):
             for room_id, event_type, event_id in self.db.conn.execute(
                     "SELECT room_id, type, event_id FROM current_state "
                     f"WHERE room_id IN ({marks}) AND type IN ({type_marks}) AND state_key = ''",
@@ -53,8 +49,7 @@ class RoomDirectoryStore:
 
     def count_joined_members(self, room_ids: Sequence[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for chunk in _chunks(room_ids):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(room_ids):
             counts.update(self.db.conn.execute(
                 "SELECT room_id, count(*) FROM room_members "
                 f"WHERE room_id IN ({marks}) AND membership = 'join' GROUP BY room_id", chunk))
@@ -74,8 +69,3 @@ class RoomDirectoryStore:
         self.db.conn.execute("UPDATE room_aliases SET room_id = ? WHERE room_id = ?",
                              (to_room_id, from_room_id))
         return moved
-
-
-def _chunks(values: Sequence[str]) -> list[list[str]]:
-    items = list(dict.fromkeys(values))
-    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]

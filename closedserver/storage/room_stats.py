@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, in_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +103,7 @@ class RoomStatsStore:
         if not media_ids or not self.table_exists("media"):
             return 0
         found = 0
-        for start in range(0, len(media_ids), 500):
-            chunk = media_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(media_ids):
             found += self.db.conn.execute(
                 f"SELECT count(*) FROM media WHERE media_id IN ({marks})", chunk).fetchone()[0]
         return found

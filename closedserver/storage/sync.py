@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, in_chunks
 from closedserver.storage.events import EVENT_COLUMNS, EventRow
 from closedserver.storage.state import MEMBER_COLUMNS, MemberRow
 
@@ -36,9 +36,7 @@ class SyncStore:
     def list_memberships_in(self, user_id: str, room_ids: Sequence[str]) -> list[MemberRow]:
         """The user's current membership rows in these rooms (primary-key lookups)."""
         found: list[MemberRow] = []
-        for start in range(0, len(room_ids), 500):
-            chunk = room_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(room_ids):
             found.extend(MemberRow(*row[:7], bool(row[7])) for row in self.db.conn.execute(
                 f"SELECT {MEMBER_COLUMNS} FROM room_members WHERE user_id = ? "
                 f"AND room_id IN ({marks})", (user_id, *chunk)))
@@ -84,9 +82,7 @@ class SyncStore:
                            ) -> dict[str, dict[tuple[str, str], str]]:
         """The whole current state of several rooms in one query."""
         found: dict[str, dict[tuple[str, str], str]] = {room_id: {} for room_id in room_ids}
-        for start in range(0, len(room_ids), 500):
-            chunk = room_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(room_ids):
             for room_id, event_type, state_key, event_id in self.db.conn.execute(
                     "SELECT room_id, type, state_key, event_id FROM current_state "
                     f"WHERE room_id IN ({marks})", chunk):
@@ -96,9 +92,7 @@ class SyncStore:
     def get_last_stream_orderings(self, room_ids: Sequence[str]) -> dict[str, int]:
         """The position of each room's latest event (the head of its current state)."""
         found: dict[str, int] = {}
-        for start in range(0, len(room_ids), 500):
-            chunk = room_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(room_ids):
             found.update(self.db.conn.execute(
                 f"SELECT room_id, last_stream_ordering FROM rooms WHERE room_id IN ({marks})",
                 chunk).fetchall())

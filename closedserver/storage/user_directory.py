@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database
-
-_CHUNK = 500
+from closedserver.storage.database import Database, in_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +31,10 @@ class UserDirectoryStore:
     def list_joined_user_ids(self, room_ids: Sequence[str]) -> set[str]:
         """Everyone joined to any of these rooms."""
         users: set[str] = set()
-        rooms = list(dict.fromkeys(room_ids))
-        for start in range(0, len(rooms), _CHUNK):
-            chunk = rooms[start:start + _CHUNK]
+        for chunk, marks in in_chunks(room_ids):
             users.update(row[0] for row in self.db.conn.execute(
                 "SELECT DISTINCT user_id FROM room_members WHERE membership = 'join' "
-                f"AND room_id IN ({','.join('?' * len(chunk))})", chunk))
+                f"AND room_id IN ({marks})", chunk))
         return users
 
     def list_state_event_ids(self, event_type: str) -> list[tuple[str, str]]:
