@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from closedserver.api.auth import authenticate, homeserver, require_not_suspended
-from closedserver.api.parsing import json_object, read_json
+from closedserver.api.parsing import json_object
 from closedserver.api.responses import json_response
 from closedserver.errors import BadJson, InvalidParam
 from closedserver.services.rooms.creation import RoomRequest
@@ -40,7 +40,7 @@ async def send_message(request: Request) -> Response:
     """PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}"""
     requester = authenticate(request)
     p = request.path_params
-    content = await _content(request)
+    content = (await json_object(request)).data
     event_id = homeserver(request).sending.send_message(
         requester, p["roomId"], p["eventType"], p["txnId"], content)
     return json_response({"event_id": event_id})
@@ -51,7 +51,7 @@ async def set_room_state(request: Request) -> Response:
     requester = authenticate(request)
     require_not_suspended(requester)
     p = request.path_params
-    content = await _content(request)
+    content = (await json_object(request)).data
     event_id = homeserver(request).sending.set_state(
         requester, p["roomId"], p["eventType"], p.get("stateKey", ""), content)
     return json_response({"event_id": event_id})
@@ -65,10 +65,3 @@ async def redact_event(request: Request) -> Response:
     event_id = homeserver(request).sending.redact(
         requester, p["roomId"], p["eventId"], p["txnId"], body.str("reason"))
     return json_response({"event_id": event_id})
-
-
-async def _content(request: Request) -> dict:
-    content = await read_json(request)
-    if not isinstance(content, dict):
-        raise BadJson("Event content must be a JSON object")
-    return content
