@@ -11,6 +11,7 @@ from closedserver.storage.database import Database, next_stream_position
 
 USER_COLUMNS = ("user_id, password_hash, is_admin, created_ts, deactivated, locked, suspended, "
                 "profile")
+DEVICE_COLUMNS = "user_id, device_id, display_name, created_ts, last_seen_ts, last_seen_ip"
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,14 @@ class AccountsStore:
 
     def get_device(self, user_id: str, device_id: str) -> Device | None:
         row = self.db.conn.execute(
-            "SELECT user_id, device_id, display_name, created_ts, last_seen_ts, last_seen_ip "
-            "FROM devices WHERE user_id = ? AND device_id = ?", (user_id, device_id)).fetchone()
+            f"SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = ? AND device_id = ?",
+            (user_id, device_id)).fetchone()
         return Device(*row) if row else None
 
     def list_devices(self, user_id: str) -> list[Device]:
         rows = self.db.conn.execute(
-            "SELECT user_id, device_id, display_name, created_ts, last_seen_ts, last_seen_ip "
-            "FROM devices WHERE user_id = ? ORDER BY created_ts, device_id", (user_id,))
+            f"SELECT {DEVICE_COLUMNS} FROM devices WHERE user_id = ? "
+            "ORDER BY created_ts, device_id", (user_id,))
         return [Device(*row) for row in rows]
 
     def insert_device(self, user_id: str, device_id: str, display_name: str | None,

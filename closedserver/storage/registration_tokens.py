@@ -21,20 +21,21 @@ class RegistrationToken:
         return self.uses_allowed is None or self.completed < self.uses_allowed
 
 
+_COLUMNS = "token, uses_allowed, completed, expiry_ts, created_ts"
+
+
 class RegistrationTokensStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def get_token(self, token: str) -> RegistrationToken | None:
         row = self.db.conn.execute(
-            "SELECT token, uses_allowed, completed, expiry_ts, created_ts "
-            "FROM registration_tokens WHERE token = ?", (token,)).fetchone()
+            f"SELECT {_COLUMNS} FROM registration_tokens WHERE token = ?", (token,)).fetchone()
         return RegistrationToken(*row) if row else None
 
     def list_tokens(self) -> list[RegistrationToken]:
         rows = self.db.conn.execute(
-            "SELECT token, uses_allowed, completed, expiry_ts, created_ts "
-            "FROM registration_tokens ORDER BY created_ts, token")
+            f"SELECT {_COLUMNS} FROM registration_tokens ORDER BY created_ts, token")
         return [RegistrationToken(*row) for row in rows]
 
     def insert_token(self, token: str, uses_allowed: int | None, expiry_ts: int | None,
