@@ -3,6 +3,8 @@ suspension. Only server admins may call them (the CLI does the same without HTTP
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,12 +30,6 @@ def _target(request: Request, requester: Requester, *, allow_self: bool = False)
     return user
 
 
-def _refuse_admin(user: User) -> None:
-    """Spec: 403 for locking or suspending an admin (oneself included: only admins get here)."""
-    if user.is_admin:
-        raise Forbidden("Admins cannot be locked or suspended (yourself included)")
-
-
 async def get_who_is(request: Request) -> Response:
     """GET /_matrix/client/v3/admin/whois/{userId}"""
     requester = authenticate(request)
@@ -52,12 +48,7 @@ async def get_admin_lock_user(request: Request) -> Response:
 
 async def set_admin_lock_user(request: Request) -> Response:
     """PUT /_matrix/client/v1/admin/lock/{userId}"""
-    user = _target(request, authenticate(request))
-    locked = (await json_object(request)).bool("locked", required=True)
-    if locked:
-        _refuse_admin(user)
-    homeserver(request).accounts.set_locked(user.user_id, locked)
-    return json_response({"locked": locked})
+    return await _restrict(request, "locked", homeserver(request).accounts.set_locked)
 
 
 async def get_admin_suspend_user(request: Request) -> Response:
@@ -67,9 +58,15 @@ async def get_admin_suspend_user(request: Request) -> Response:
 
 async def set_admin_suspend_user(request: Request) -> Response:
     """PUT /_matrix/client/v1/admin/suspend/{userId}"""
+    return await _restrict(request, "suspended", homeserver(request).accounts.set_suspended)
+
+
+async def _restrict(request: Request, flag: str, apply: Callable[[str, bool], None]) -> Response:
+    """Set or lift a lock or suspension (body `{flag: bool}`). Admins cannot be restricted
+    (spec: 403 for oneself or another admin; only admins get this far)."""
     user = _target(request, authenticate(request))
-    suspended = (await json_object(request)).bool("suspended", required=True)
-    if suspended:
-        _refuse_admin(user)
-    homeserver(request).accounts.set_suspended(user.user_id, suspended)
-    return json_response({"suspended": suspended})
+    value = (await json_object(request)).bool(flag, required=True)
+    if value and user.is_admin:
+        raise Forbidden("Admins cannot be locked or suspended (yourself included)")
+    apply(user.user_id, value)
+    return json_response({flag: value})
