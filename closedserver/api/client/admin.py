@@ -24,8 +24,8 @@ def _target(request: Request, requester: Requester, *, allow_self: bool = False)
         raise Forbidden("Only server admins may do this")
     if not hs.accounts.is_local(user_id):
         raise InvalidParam(f"{user_id} is not a user of this server")
-    user = hs.accounts.store.get_user(user_id)
-    if user is None or user.deactivated:
+    user = hs.accounts.get_user(user_id)
+    if user.deactivated:
         raise NotFound(f"No such user: {user_id}")
     return user
 
