@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from closedserver.errors import BadJson, InvalidParam
-from closedserver.services.e2ee.signatures import ED25519, ed25519_key
+from closedserver.matrix.signing import ED25519
+from closedserver.services.e2ee.signatures import ed25519_key
 
 CROSS_SIGNING_USAGES = ("master", "self_signing", "user_signing")
 
