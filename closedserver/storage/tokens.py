@@ -58,18 +58,9 @@ class TokensStore:
     def mark_access_token_used(self, token_id: int) -> None:
         self.db.conn.execute("UPDATE access_tokens SET used = 1 WHERE id = ?", (token_id,))
 
-    def delete_access_token(self, token_id: int) -> None:
-        self.db.conn.execute("DELETE FROM access_tokens WHERE id = ?", (token_id,))
-
     def delete_access_tokens_of_device(self, user_id: str, device_id: str) -> None:
         self.db.conn.execute("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?",
                              (user_id, device_id))
-
-    def delete_access_tokens_of_user(self, user_id: str, *,
-                                     except_device_id: str | None = None) -> None:
-        self.db.conn.execute(
-            "DELETE FROM access_tokens WHERE user_id = ? AND device_id IS NOT ?",
-            (user_id, except_device_id))
 
     def get_refresh_token(self, token_hash: bytes) -> RefreshTokenInfo | None:
         row = self.db.conn.execute(
