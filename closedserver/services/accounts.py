@@ -299,7 +299,10 @@ class Accounts:
         return replace(device, last_seen_ts=pending[0], last_seen_ip=pending[1])
 
     def rename_device(self, user_id: str, device_id: str, display_name: str | None) -> None:
+        """Set a device's display name; None leaves it unchanged (404 for unknown devices)."""
         self.get_device(user_id, device_id)
+        if display_name is None:
+            return
         with self.db.transaction():
             self.store.update_device_display_name(user_id, device_id, display_name)
 

@@ -79,6 +79,13 @@ def test_rename_device(server, alice):
     assert alice.get(f"/devices/{alice.device_id}").json()["display_name"] == "Desk"
 
 
+def test_renaming_without_a_display_name_leaves_it_unchanged(server, alice):
+    # Spec (PUT /devices/{deviceId}): "If not given, the display name is unchanged."
+    assert alice.put(f"/devices/{alice.device_id}", {"display_name": "Desk"}).status_code == 200
+    assert alice.put(f"/devices/{alice.device_id}", {}).status_code == 200
+    assert alice.get(f"/devices/{alice.device_id}").json()["display_name"] == "Desk"
+
+
 def test_deactivation_revokes_tokens_erases_profile_and_blocks_login(server, alice):
     resp = alice.post("/account/deactivate", {"auth": alice.password_auth()})
     assert resp.json() == {"id_server_unbind_result": "success"}
