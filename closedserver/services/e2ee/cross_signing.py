@@ -69,9 +69,10 @@ class CrossSigning:
 
     def upload_needs_auth(self, user_id: str, upload: CrossSigningUpload) -> bool:
         """UIA is needed unless the user has no master key yet, or nothing would change."""
-        if self.store.get_key(user_id, "master") is None:
+        stored = self.store.list_keys(user_id)
+        if "master" not in stored:
             return False
-        return any(self._stored_signed(user_id, usage) != key.signed
+        return any(usage not in stored or stored[usage][1] != key.signed
                    for usage, key in upload.keys.items())
 
     def store_upload(self, user_id: str, upload: CrossSigningUpload) -> None:
@@ -109,10 +110,6 @@ class CrossSigning:
     def _stored(self, user_id: str, usage: str) -> CrossSigningKey | None:
         stored = self.store.get_key(user_id, usage)
         return CrossSigningKey(usage, stored[0], stored[1]) if stored else None
-
-    def _stored_signed(self, user_id: str, usage: str) -> dict[str, Any] | None:
-        stored = self.store.get_key(user_id, usage)
-        return stored[1] if stored else None
 
     # uploading signatures
 
