@@ -27,7 +27,7 @@ class ServerManagedType(MatrixError):
 
 
 class AccountData:
-    def __init__(self, db: Database, notifier: Notifier | None = None) -> None:
+    def __init__(self, db: Database, notifier: Notifier) -> None:
         self.db = db
         self.notifier = notifier
         self.store = AccountDataStore(db)
@@ -58,8 +58,7 @@ class AccountData:
         with self.db.transaction():
             position = self.store.put_account_data(user_id, room_id, data_type,
                                                    orjson.dumps(content).decode())
-        if self.notifier is not None:
-            self.notifier.notify_users([user_id])
+        self.notifier.notify_users([user_id])
         return position
 
 

@@ -144,7 +144,8 @@ class Accounts:
 
     async def register(self, localpart: str, password: str | None, *,
                        device_id: str | None, device_name: str | None, inhibit_login: bool,
-                       want_refresh: bool, spend_token: Any = None) -> LoginResult | str:
+                       want_refresh: bool,
+                       spend_token: Callable[[], None] | None = None) -> LoginResult | str:
         """Create a user and (unless inhibit_login) log in a first device, atomically.
 
         `spend_token`, when given, is called inside the same transaction to spend a
