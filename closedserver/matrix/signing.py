@@ -112,7 +112,9 @@ def decode_verify_key(public_key_base64: str) -> nacl.signing.VerifyKey:
         raise SignatureError(f"invalid ed25519 public key: {exc}") from exc
 
 
-def _signable_bytes(obj: Mapping[str, Any]) -> bytes:
+def signable_bytes(obj: Mapping[str, Any]) -> bytes:
+    """What a signature covers: the canonical JSON of `obj` without `signatures` and
+    `unsigned`. Raises CanonicalJsonError."""
     return encode_canonical_json({k: v for k, v in obj.items() if k not in _UNSIGNED_KEYS})
 
 
@@ -121,7 +123,7 @@ _UNSIGNED_KEYS = frozenset(("signatures", "unsigned"))
 
 def sign_json(obj: Mapping[str, Any], server_name: str, key: SigningKey) -> dict[str, Any]:
     """A copy of `obj` with this server's signature added under `signatures`."""
-    signature = encode_base64(key.sign(_signable_bytes(obj)))
+    signature = encode_base64(key.sign(signable_bytes(obj)))
     signed = dict(obj)
     signatures = {name: dict(sigs) for name, sigs in obj.get("signatures", {}).items()}
     signatures.setdefault(server_name, {})[key.key_id] = signature
@@ -137,7 +139,7 @@ def verify_json_signature(
 ) -> None:
     """Check `server_name`'s signature with `key_id` on `obj`. Raises SignatureError."""
     signature = find_signature(obj, server_name, key_id)
-    verify_signature_bytes(_signable_bytes(obj), signature, verify_key, f"{server_name} {key_id}")
+    verify_signature_bytes(signable_bytes(obj), signature, verify_key, f"{server_name} {key_id}")
 
 
 def find_signature(obj: Mapping[str, Any], server_name: str, key_id: str) -> bytes:

@@ -23,6 +23,7 @@ from closedserver.errors import (
     UserLocked,
 )
 from closedserver.matrix.ids import is_valid_localpart_for_new_user
+from closedserver.matrix.signing import ED25519
 from closedserver.randomness import random_device_id
 from closedserver.services.passwords import Passwords
 from closedserver.services.ratelimit import RateLimiter
@@ -30,6 +31,7 @@ from closedserver.services.sessions import IssuedTokens, Sessions
 from closedserver.services.uia import UiaSession
 from closedserver.storage.account_data import AccountDataStore
 from closedserver.storage.accounts import AccountsStore, Device, User
+from closedserver.storage.cross_signing import CrossSigningStore
 from closedserver.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Accounts:
         self.passwords = passwords
         self.sessions = sessions
         self.store = AccountsStore(db)
+        self.cross_signing_keys = CrossSigningStore(db)
         self.login_per_user = login_per_user
         self.on_user_created: list[Callable[[str], None]] = []
         """Called with each new user ID inside the creating transaction."""
@@ -141,7 +144,8 @@ class Accounts:
 
     async def register(self, localpart: str, password: str | None, *,
                        device_id: str | None, device_name: str | None, inhibit_login: bool,
-                       want_refresh: bool, spend_token: Any = None) -> LoginResult | str:
+                       want_refresh: bool,
+                       spend_token: Callable[[], None] | None = None) -> LoginResult | str:
         """Create a user and (unless inhibit_login) log in a first device, atomically.
 
         `spend_token`, when given, is called inside the same transaction to spend a
@@ -204,6 +208,10 @@ class Accounts:
     def _start_session(self, user_id: str, device_id: str | None, device_name: str | None,
                        want_refresh: bool) -> LoginResult:
         """Create or reuse the device and issue its tokens (inside a transaction)."""
+        if device_id is not None and self._is_cross_signing_key(user_id, device_id):
+            # Spec (login 403; E2EE "Cross-signing"): device IDs must not collide with
+            # cross-signing public keys, which verification treats as device IDs.
+            raise Forbidden("This device ID is one of your cross-signing keys")
         if device_id is not None and self.store.get_device(user_id, device_id) is not None:
             # Spec: logging in with a known device ID invalidates its previous tokens.
             self.sessions.store.delete_access_tokens_of_device(user_id, device_id)
@@ -213,6 +221,11 @@ class Accounts:
             self.on_devices_changed(user_id)
         tokens = self.sessions.issue_tokens(user_id, device_id, want_refresh=want_refresh)
         return LoginResult(user_id, device_id, tokens)
+
+    def _is_cross_signing_key(self, user_id: str, device_id: str) -> bool:
+        """Is `device_id` a cross-signing public key of the user, bare or as its key ID?"""
+        public_key = device_id.removeprefix(f"{ED25519}:")
+        return self.cross_signing_keys.is_public_key(user_id, public_key)
 
     # changing accounts
 
@@ -287,7 +300,10 @@ class Accounts:
         return replace(device, last_seen_ts=pending[0], last_seen_ip=pending[1])
 
     def rename_device(self, user_id: str, device_id: str, display_name: str | None) -> None:
+        """Set a device's display name; None leaves it unchanged (404 for unknown devices)."""
         self.get_device(user_id, device_id)
+        if display_name is None:
+            return
         with self.db.transaction():
             self.store.update_device_display_name(user_id, device_id, display_name)
 

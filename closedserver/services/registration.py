@@ -7,6 +7,7 @@ creates the user, so two sign-ups can never spend its last use twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from closedserver.errors import Forbidden, Unauthorized, UserInUse
@@ -53,9 +54,7 @@ class Registration:
             self._check_username(username)
         session = await self.uia.authenticate(auth, operation="register", flows=self.flows)
         localpart = username or self.accounts.generate_localpart()
-        spend = None
-        if self.mode == "token":
-            spend = self._spender(session)
+        spend = self._spender(session) if self.mode == "token" else None
         return await self.accounts.register(
             localpart, password, device_id=device_id, device_name=device_name,
             inhibit_login=inhibit_login, want_refresh=want_refresh, spend_token=spend)
@@ -64,7 +63,7 @@ class Registration:
         if not self.accounts.is_available(username):
             raise UserInUse("That user ID is already taken")
 
-    def _spender(self, session: UiaSession) -> Any:
+    def _spender(self, session: UiaSession) -> Callable[[], None]:
         token = session.results["registration_token"]
 
         def spend() -> None:

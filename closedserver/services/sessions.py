@@ -26,7 +26,6 @@ class Requester:
     user_id: str
     device_id: str
     is_admin: bool
-    token_id: int
     suspended: bool = False
 
 
@@ -64,8 +63,7 @@ class Sessions:
         if not info.used and info.refresh_token_id is not None:
             self._first_use_of_refreshed_token(info.token_id, info.refresh_token_id)
         self._last_seen[(info.user_id, info.device_id)] = (now, client_ip)
-        return Requester(info.user_id, info.device_id, info.is_admin, info.token_id,
-                         info.suspended)
+        return Requester(info.user_id, info.device_id, info.is_admin, info.suspended)
 
     def _first_use_of_refreshed_token(self, token_id: int, refresh_token_id: int) -> None:
         # Spec: the old refresh token stays valid until the new access token is used.
@@ -112,10 +110,6 @@ class Sessions:
             if new is not None:
                 self.store.set_next_refresh_token(old.token_id, new.token_id)
         return issued
-
-    def revoke_token(self, token_id: int) -> None:
-        with self.db.transaction():
-            self.store.delete_access_token(token_id)
 
     def pending_last_seen(self, user_id: str, device_id: str) -> tuple[int, str | None] | None:
         """The last-seen time and address not yet written to the database, if any."""

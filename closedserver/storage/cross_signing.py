@@ -32,6 +32,12 @@ class CrossSigningStore:
             (user_id,))
         return {row[0]: (row[1], orjson.loads(row[2])) for row in rows}
 
+    def is_public_key(self, user_id: str, public_key: str) -> bool:
+        """Is `public_key` one of the user's cross-signing public keys?"""
+        return self.db.conn.execute(
+            "SELECT 1 FROM cross_signing_keys WHERE user_id = ? AND public_key = ?",
+            (user_id, public_key)).fetchone() is not None
+
     def upsert_key(self, user_id: str, usage: str, public_key: str,
                    signed: dict[str, Any]) -> None:
         self.db.conn.execute(

@@ -58,9 +58,6 @@ class TokensStore:
     def mark_access_token_used(self, token_id: int) -> None:
         self.db.conn.execute("UPDATE access_tokens SET used = 1 WHERE id = ?", (token_id,))
 
-    def delete_access_token(self, token_id: int) -> None:
-        self.db.conn.execute("DELETE FROM access_tokens WHERE id = ?", (token_id,))
-
     def delete_access_tokens_of_device(self, user_id: str, device_id: str) -> None:
         self.db.conn.execute("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?",
                              (user_id, device_id))

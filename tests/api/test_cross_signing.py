@@ -4,7 +4,7 @@ real ed25519 signatures, and what /keys/query shows to whom."""
 import pytest
 
 from tests.api.e2ee_keys import CrossSigningSet, TestDevice, public_key, sign
-from tests.helpers import assert_matrix_error, register
+from tests.helpers import assert_matrix_error, login, register
 
 
 def query(client, *user_ids: str) -> dict:
@@ -81,6 +81,19 @@ def test_a_cross_signing_key_may_not_equal_a_device_id(server):
     keys.user_id = client.user_id
     resp = client.post("/keys/device_signing/upload", {"master_key": keys.key("master")})
     assert_matrix_error(resp, 403, "M_FORBIDDEN")
+
+
+@pytest.mark.parametrize("usage", ["master", "self_signing", "user_signing"])
+def test_login_may_not_take_a_cross_signing_public_key_as_device_id(server, alice, usage):
+    # Spec: login 403 M_FORBIDDEN when "the requested device ID is the same as a
+    # cross-signing key ID"; E2EE module: device IDs must not collide with cross-signing
+    # public keys (verification treats the master key as a device of that ID).
+    _, keys = set_up(alice)
+    for device_id in (public_key(getattr(keys, usage)), keys.key_id(usage)):
+        assert_matrix_error(login(server.url, alice.user_id, device_id=device_id), 403,
+                            "M_FORBIDDEN")
+    devices = alice.get("/devices").json()["devices"]
+    assert [d["device_id"] for d in devices] == [alice.device_id]
 
 
 @pytest.mark.parametrize("change", [

@@ -46,6 +46,9 @@ def test_query_errors(server, alice):
                         400, "M_BAD_JSON")
     assert_matrix_error(alice.post("/keys/query", {"device_keys": {"alice": []}}), 400,
                         "M_INVALID_PARAM")
+    # A server name outside the grammar is no server to report a failure for.
+    assert_matrix_error(alice.post("/keys/query", {"device_keys": {"@bob:not a host": []}}),
+                        400, "M_INVALID_PARAM")
 
 
 def test_claim_hands_out_keys_in_upload_order_then_the_fallback_key(server, alice, bob):

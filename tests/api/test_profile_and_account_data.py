@@ -51,5 +51,19 @@ def test_global_account_data_round_trip(alice, bob):
 def test_account_data_must_be_an_object_and_not_server_managed(alice):
     base = f"/user/{alice.user_id}/account_data"
     assert_matrix_error(alice.put(f"{base}/org.example.list", [1, 2]), 400, "M_BAD_JSON")
-    assert_matrix_error(alice.put(f"{base}/m.fully_read", {"event_id": "$x"}), 400,
+    # Spec ("Client Config"): server-managed types are refused with 405 M_BAD_JSON.
+    assert_matrix_error(alice.put(f"{base}/m.fully_read", {"event_id": "$x"}), 405,
                         "M_BAD_JSON")
+    assert_matrix_error(alice.put(f"{base}/m.push_rules", {"global": {}}), 405, "M_BAD_JSON")
+
+
+def test_room_account_data_refuses_server_managed_types_and_bad_room_ids(alice):
+    base = f"/user/{alice.user_id}/rooms"
+    for data_type in ("m.fully_read", "m.push_rules"):
+        assert_matrix_error(alice.put(f"{base}/!room:localhost/account_data/{data_type}",
+                                      {"event_id": "$x"}), 405, "M_BAD_JSON")
+    # Spec: 400 M_INVALID_PARAM when the roomId is not a valid room ID.
+    assert_matrix_error(alice.put(f"{base}/not-a-room/account_data/org.example.x", {}), 400,
+                        "M_INVALID_PARAM")
+    assert_matrix_error(alice.get(f"{base}/not-a-room/account_data/org.example.x"), 400,
+                        "M_INVALID_PARAM")

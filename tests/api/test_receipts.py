@@ -111,7 +111,7 @@ def test_the_fully_read_marker_only_moves_forward(alice, bob):
     content = bob.get(f"/user/{bob.user_id}/rooms/{room_id}/account_data/m.fully_read")
     assert content.json() == {"event_id": second}
     assert_matrix_error(bob.put(f"/user/{bob.user_id}/rooms/{room_id}/account_data/"
-                                "m.fully_read", {"event_id": first}), 400, "M_BAD_JSON")
+                                "m.fully_read", {"event_id": first}), 405, "M_BAD_JSON")
     assert_matrix_error(bob.post(f"/rooms/{room_id}/read_markers", {"m.read": 3}), 400,
                         "M_BAD_JSON")
 

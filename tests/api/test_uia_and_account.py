@@ -69,6 +69,20 @@ def test_delete_devices_with_uia(server, alice):
     assert remaining == [alice.device_id]
 
 
+def test_delete_one_device_with_uia_and_again_once_it_is_gone(server, alice):
+    device_id = login(server.url, alice.localpart).json()["device_id"]
+    first = alice.delete(f"/devices/{device_id}", json={})
+    assert first.status_code == 401
+    auth = {"auth": alice.password_auth(first.json()["session"])}
+    assert alice.delete(f"/devices/{device_id}", json=auth).status_code == 200
+    assert_matrix_error(alice.get(f"/devices/{device_id}"), 404, "M_NOT_FOUND")
+    # Spec: 200 when the device "was successfully removed, or had been removed previously".
+    again = alice.delete(f"/devices/{device_id}", json={})
+    assert again.status_code == 401
+    auth = {"auth": alice.password_auth(again.json()["session"])}
+    assert alice.delete(f"/devices/{device_id}", json=auth).status_code == 200
+
+
 def test_unknown_device_is_404(server, alice):
     assert_matrix_error(alice.get("/devices/NOPE"), 404, "M_NOT_FOUND")
     assert_matrix_error(alice.put("/devices/NOPE", {"display_name": "x"}), 404, "M_NOT_FOUND")
@@ -76,6 +90,13 @@ def test_unknown_device_is_404(server, alice):
 
 def test_rename_device(server, alice):
     assert alice.put(f"/devices/{alice.device_id}", {"display_name": "Desk"}).status_code == 200
+    assert alice.get(f"/devices/{alice.device_id}").json()["display_name"] == "Desk"
+
+
+def test_renaming_without_a_display_name_leaves_it_unchanged(server, alice):
+    # Spec (PUT /devices/{deviceId}): "If not given, the display name is unchanged."
+    assert alice.put(f"/devices/{alice.device_id}", {"display_name": "Desk"}).status_code == 200
+    assert alice.put(f"/devices/{alice.device_id}", {}).status_code == 200
     assert alice.get(f"/devices/{alice.device_id}").json()["display_name"] == "Desk"
 
 

@@ -6,8 +6,9 @@ import base64
 import nacl.signing
 import pytest
 
+from closedserver.matrix.unpadded_base64 import decode_base64
 from closedserver.services.e2ee.signatures import (
-    decode_base64,
+    ed25519_key,
     same_signed_content,
     verify_signature,
 )
@@ -48,5 +49,14 @@ def test_same_signed_content_ignores_signatures_and_unsigned():
 
 
 def test_unpadded_base64():
+    # Keys and signatures are decoded by matrix/unpadded_base64.py (ValueError when bad).
     assert decode_base64("YQ") == b"a" and decode_base64("YQ==") == b"a"
-    assert decode_base64("Y$Q") is None and decode_base64("é") is None
+    for bad in ("Y$Q", "é"):
+        with pytest.raises(ValueError):
+            decode_base64(bad)
+
+
+def test_ed25519_key_needs_32_bytes_of_base64():
+    assert bytes(ed25519_key(PUBLIC_KEY)) == base64.b64decode(PUBLIC_KEY + "=")
+    for bad in ("Y$Q", "é", "YQ", 5, None):
+        assert ed25519_key(bad) is None

@@ -43,11 +43,13 @@ async def update_device(request: Request) -> Response:
 
 
 async def delete_device(request: Request) -> Response:
-    """DELETE /_matrix/client/v3/devices/{deviceId}"""
+    """DELETE /_matrix/client/v3/devices/{deviceId}
+
+    Spec: 200 also when the device "had been removed previously" (no 404).
+    """
     hs = homeserver(request)
     requester = authenticate(request)
     device_id = request.path_params["deviceId"]
-    hs.accounts.get_device(requester.user_id, device_id)
     body = await json_object(request)
     await hs.uia.authenticate(body.get("auth"), operation=f"delete_devices:{device_id}",
                               flows=[[STAGE_PASSWORD]], user_id=requester.user_id)

@@ -16,10 +16,9 @@ from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import query_bool, query_int, query_str
 from closedserver.services.media.policy import SECURITY_HEADERS, content_disposition
 from closedserver.services.media.repository import MediaFile
-from closedserver.services.media.thumbnailer import ThumbnailFile
 
 
-def _file_response(file: MediaFile | ThumbnailFile, disposition: str) -> Response:
+def _file_response(file: MediaFile, disposition: str) -> Response:
     headers = {**SECURITY_HEADERS, "content-type": file.content_type,
                "content-disposition": disposition}
     return FileResponse(file.path, headers=headers, stat_result=file.stat)

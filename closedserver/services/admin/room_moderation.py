@@ -174,7 +174,7 @@ class RoomModeration:
                              preferred=self._preferred(as_user),
                              able=lambda u: self.access.can_send(room_id, u, CANONICAL_ALIAS,
                                                                  ""))
-        acting = Requester(editor or self.identity.service_user_id, "", True, 0)
+        acting = Requester(editor or self.identity.service_user_id, "", True)
         self.directory.delete_alias(acting, full)
         return full
 

@@ -55,9 +55,7 @@ class CrossSigning:
             if body.get(f"{usage}_key") is not None:
                 upload.keys[usage] = check_cross_signing_key(
                     body[f"{usage}_key"], user_id, usage)
-        device_ids = {device.device_id for device in self.accounts.list_devices(user_id)}
-        if any(key.public_key in device_ids for key in upload.keys.values()):
-            raise Forbidden("Key ID in use: a cross-signing key equals one of your device IDs")
+        self._refuse_device_ids(user_id, upload)
         master = upload.keys.get("master") or self._stored(user_id, "master")
         for usage in ("self_signing", "user_signing"):
             key = upload.keys.get(usage)
@@ -71,14 +69,17 @@ class CrossSigning:
 
     def upload_needs_auth(self, user_id: str, upload: CrossSigningUpload) -> bool:
         """UIA is needed unless the user has no master key yet, or nothing would change."""
-        if self.store.get_key(user_id, "master") is None:
+        stored = self.store.list_keys(user_id)
+        if "master" not in stored:
             return False
-        return any(self._stored_signed(user_id, usage) != key.signed
+        return any(usage not in stored or stored[usage][1] != key.signed
                    for usage, key in upload.keys.items())
 
     def store_upload(self, user_id: str, upload: CrossSigningUpload) -> None:
         """Store the keys; signatures made by (or on) a replaced key are dropped."""
         with self.db.transaction():
+            # Again in the write transaction: a login may have taken the ID since the check.
+            self._refuse_device_ids(user_id, upload)
             changed = False
             for usage, key in upload.keys.items():
                 old = self._stored(user_id, usage)
@@ -91,6 +92,13 @@ class CrossSigning:
             if changed:
                 self.device_lists.note_device_change(user_id)
 
+    def _refuse_device_ids(self, user_id: str, upload: CrossSigningUpload) -> None:
+        """403 when a public key equals a device ID (logins refuse the reverse)."""
+        for key in upload.keys.values():
+            if self.accounts.get_device(user_id, key.public_key) is not None:
+                raise Forbidden("Key ID in use: a cross-signing key equals one of your "
+                                "device IDs")
+
     def _forget_signatures_of(self, user_id: str, old: CrossSigningKey) -> None:
         if old.usage == "master":
             self.store.delete_master_key_signatures_on(user_id, old.public_key)
@@ -102,10 +110,6 @@ class CrossSigning:
     def _stored(self, user_id: str, usage: str) -> CrossSigningKey | None:
         stored = self.store.get_key(user_id, usage)
         return CrossSigningKey(usage, stored[0], stored[1]) if stored else None
-
-    def _stored_signed(self, user_id: str, usage: str) -> dict[str, Any] | None:
-        stored = self.store.get_key(user_id, usage)
-        return stored[1] if stored else None
 
     # uploading signatures
 

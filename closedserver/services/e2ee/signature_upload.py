@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from closedserver.errors import BadJson, Forbidden, MatrixError, NotFound
+from closedserver.matrix.signing import ED25519
 from closedserver.services.e2ee.errors import InvalidSignature
 from closedserver.services.e2ee.signatures import (
-    ED25519,
     same_signed_content,
     signature_of,
     verify_signature,

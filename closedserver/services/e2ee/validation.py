@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from closedserver.errors import BadJson, InvalidParam
-from closedserver.services.e2ee.signatures import ED25519, ed25519_key
+from closedserver.matrix.errors import InvalidIdentifierError
+from closedserver.matrix.ids import parse_user_id
+from closedserver.matrix.signing import ED25519
+from closedserver.services.e2ee.signatures import ed25519_key
 
 CROSS_SIGNING_USAGES = ("master", "self_signing", "user_signing")
 
@@ -29,9 +32,10 @@ class CrossSigningKey:
 
 def server_of(user_id: Any) -> str:
     """The server name of a user ID, or 400 M_INVALID_PARAM when it is not one."""
-    if not isinstance(user_id, str) or not user_id.startswith("@") or ":" not in user_id:
-        raise InvalidParam(f"Not a user ID: {user_id!r}")
-    return user_id.split(":", 1)[1]
+    try:
+        return parse_user_id(user_id)[1]
+    except InvalidIdentifierError:
+        raise InvalidParam(f"Not a user ID: {user_id!r}") from None
 
 
 def _signatures_ok(value: Any) -> bool:

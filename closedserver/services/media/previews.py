@@ -88,7 +88,9 @@ class UrlPreviews:
             raise PreviewFailed(f"The URL answered HTTP {page.status}")
         kind = base_type(page.content_type)
         if kind in HTML_TYPES:
-            result: dict[str, Any] = opengraph(decode_html(page.body, page.content_type))
+            # Parsing up to MAX_PAGE_BYTES of HTML is slow pure Python: off the event loop.
+            result: dict[str, Any] = await asyncio.to_thread(_page_opengraph, page.body,
+                                                             page.content_type)
             image_url = result.pop("og:image", None)
             if image_url:
                 result.update(await self._image(user_id, urljoin(page.url, image_url)))
@@ -130,6 +132,10 @@ class UrlPreviews:
         self._cache.move_to_end(url)
         while len(self._cache) > CACHE_ENTRIES:
             self._cache.popitem(last=False)
+
+
+def _page_opengraph(body: bytes, content_type: str) -> dict[str, Any]:
+    return opengraph(decode_html(body, content_type))
 
 
 def _image_size(data: bytes) -> tuple[int, int] | None:

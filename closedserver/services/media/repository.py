@@ -53,7 +53,7 @@ WRITE_CHUNK_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class MediaFile:
-    """What a download serves: the stored file and how it was uploaded."""
+    """What a download or thumbnail serves: the stored file, its type and file name."""
 
     path: Path
     content_type: str

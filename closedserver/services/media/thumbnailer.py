@@ -13,14 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from closedserver.clock import now_ms
 from closedserver.errors import InvalidParam, MatrixError, TooLarge
 from closedserver.services.media.blobs import BlobStore
-from closedserver.services.media.repository import MediaRepository
+from closedserver.services.media.repository import MediaFile, MediaRepository
 from closedserver.services.media.thumbnail_sizes import Size, choose_size
 from closedserver.storage.database import Database
 from closedserver.storage.media import MediaRow, MediaStore, ThumbnailRow
@@ -43,17 +41,6 @@ class CannotThumbnail(MatrixError):
     status = 400
 
 
-@dataclass(frozen=True)
-class ThumbnailFile:
-    path: Path
-    content_type: str
-    stat: os.stat_result
-
-    @property
-    def filename(self) -> str:
-        return f"thumbnail.{EXTENSIONS.get(self.content_type, 'png')}"
-
-
 ThumbnailKey = tuple[str, int, int, str, bool]
 
 
@@ -71,7 +58,7 @@ class Thumbnailer:
 
     async def get_thumbnail(self, server_name: str, media_id: str, *, width: int, height: int,
                             method: str, animated: bool, timeout_ms: int | None,
-                            legacy: bool = False) -> ThumbnailFile:
+                            legacy: bool = False) -> MediaFile:
         """The thumbnail nearest the requested size, made and cached on first request."""
         _check_request(width, height, method)
         row = await self.repository.get_uploaded_row(server_name, media_id,
@@ -89,7 +76,8 @@ class Thumbnailer:
             stat = await asyncio.to_thread(os.stat, path)
         except FileNotFoundError:
             raise CannotThumbnail("Thumbnail was removed; try again") from None
-        return ThumbnailFile(path, thumb.content_type, stat)
+        filename = f"thumbnail.{EXTENSIONS.get(thumb.content_type, 'png')}"
+        return MediaFile(path, thumb.content_type, filename, stat)
 
     async def _make_once(self, key: ThumbnailKey, row: MediaRow) -> ThumbnailRow:
         """Make a thumbnail, or join the request already making the same one.

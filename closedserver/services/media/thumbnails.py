@@ -52,9 +52,9 @@ class Rendered:
 
 
 def render(path: Path, size: Size, animated: bool, max_pixels: int) -> Rendered:
+    """Make the thumbnail of the image file at `path` (blocking)."""
     # Pillow's own guard (it refuses images of twice this outright) backs up our check.
     Image.MAX_IMAGE_PIXELS = max_pixels
-    """Make the thumbnail of the image file at `path` (blocking)."""
     width, height, method = size
     try:
         with Image.open(path, formats=_available(DECODERS)) as image:
