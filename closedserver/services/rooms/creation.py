@@ -14,6 +14,7 @@ from typing import Any
 from closedserver.clock import now_ms
 from closedserver.errors import (
     BadJson,
+    Forbidden,
     InvalidParam,
     InvalidRoomState,
     RoomInUse,
@@ -79,6 +80,21 @@ class RoomCreation:
         alias = self._check_alias(request.room_alias_name)
         invitees = self._check_invitees(creator, request.invite)
         initial_state = _check_initial_state(request.initial_state)
+        try:
+            room_id = self._send_initial_events(version, creator, request, preset, alias,
+                                                invitees, initial_state)
+        except Forbidden as exc:
+            # Spec (createRoom 400): state the parameters imply that the auth rules refuse
+            # (e.g. the creator's level below what naming the room takes).
+            raise InvalidRoomState(f"The requested initial state is not allowed: "
+                                   f"{exc.message}") from None
+        log.info("%s created room %s (v%s, %s)", creator, room_id, version.identifier, preset)
+        return room_id, alias
+
+    def _send_initial_events(self, version: RoomVersion, creator: str, request: RoomRequest,
+                             preset: str, alias: str | None, invitees: list[str],
+                             initial_state: list[dict[str, Any]]) -> str:
+        """Every initial event in the spec's order, in one transaction; the room ID."""
         with self.timeline.batch():
             room_id = self._send_create(version, creator, request, preset, invitees)
             self._send(room_id, creator, "m.room.member", self._member_content(creator),
@@ -102,8 +118,7 @@ class RoomCreation:
                 self._send(room_id, creator, "m.room.member", content, invitee)
             if request.visibility == "public":
                 self.timeline.rooms.update_public(room_id, True)
-        log.info("%s created room %s (v%s, %s)", creator, room_id, version.identifier, preset)
-        return room_id, alias
+        return room_id
 
     def _send_preset(self, room_id: str, creator: str, preset: str,
                      initial_state: list[dict[str, Any]]) -> None:
