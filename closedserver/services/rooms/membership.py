@@ -60,7 +60,7 @@ class Membership:
         if room.blocked:
             raise Forbidden("This room has been blocked by the server admin")
         current = self.access.membership(room_id, user_id)
-        content = self.member_content(user_id, "join", reason)
+        content = member_content(self.accounts, user_id, "join", reason)
         if current == "join" and self._same_profile(room_id, user_id, content):
             return room_id
         authoriser = None
@@ -80,7 +80,7 @@ class Membership:
         if current in ("join", "ban"):
             raise Forbidden(f"{target} is {'already in' if current == 'join' else 'banned from'}"
                             " the room")
-        content = self.member_content(target, "invite", reason)
+        content = member_content(self.accounts, target, "invite", reason)
         if is_direct:
             content["is_direct"] = True
         self._send(room_id, sender, target, content)
@@ -123,7 +123,8 @@ class Membership:
         current = self.access.membership(room_id, user_id)
         if current in ("join", "invite", "ban"):
             raise Forbidden(f"Cannot knock while your membership is {current}")
-        self._send(room_id, user_id, user_id, self.member_content(user_id, "knock", reason))
+        content = member_content(self.accounts, user_id, "knock", reason)
+        self._send(room_id, user_id, user_id, content)
         return room_id
 
     def forget(self, user_id: str, room_id: str) -> None:
@@ -150,22 +151,11 @@ class Membership:
     def update_profile_in_rooms(self, user_id: str) -> None:
         """Send fresh member events after a display name or avatar change."""
         for room_id in self.joined_rooms(user_id):
-            content = self.member_content(user_id, "join", None)
+            content = member_content(self.accounts, user_id, "join")
             if not self._same_profile(room_id, user_id, content):
                 self._send(room_id, user_id, user_id, content)
 
     # helpers
-
-    def member_content(self, user_id: str, membership: str,
-                       reason: str | None) -> dict[str, Any]:
-        content: dict[str, Any] = {"membership": membership}
-        user = self.accounts.store.get_user(user_id)
-        if user is not None and not user.deactivated:
-            if isinstance(user.displayname, str):
-                content["displayname"] = user.displayname
-            if isinstance(user.avatar_url, str) and user.avatar_url:
-                content["avatar_url"] = user.avatar_url
-        return _with_reason(content, reason)
 
     def _same_profile(self, room_id: str, user_id: str, content: Mapping[str, Any]) -> bool:
         member = self.access.state.store.get_member(room_id, user_id)
@@ -200,6 +190,19 @@ class Membership:
 
     def _send(self, room_id: str, sender: str, target: str, content: dict[str, Any]) -> None:
         self.timeline.append(room_id, EventDraft(sender, MEMBER, content, target))
+
+
+def member_content(accounts: Accounts, user_id: str, membership: str,
+                   reason: str | None = None) -> dict[str, Any]:
+    """m.room.member content for `user_id`, with their profile's displayname and avatar."""
+    content: dict[str, Any] = {"membership": membership}
+    user = accounts.store.get_user(user_id)
+    if user is not None and not user.deactivated:
+        if isinstance(user.displayname, str):
+            content["displayname"] = user.displayname
+        if isinstance(user.avatar_url, str) and user.avatar_url:
+            content["avatar_url"] = user.avatar_url
+    return _with_reason(content, reason)
 
 
 def _with_reason(content: dict[str, Any], reason: str | None) -> dict[str, Any]:
