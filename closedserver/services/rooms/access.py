@@ -20,7 +20,13 @@ from closedserver.matrix.auth_rules.power_levels import PowerLevel
 from closedserver.matrix.event import Event
 from closedserver.matrix.room_versions import RoomVersion
 from closedserver.services.event_cache import EventCache
-from closedserver.services.room_state import CREATE, POWER_LEVELS, RoomState
+from closedserver.services.room_state import (
+    CREATE,
+    HISTORY_VISIBILITY,
+    JOIN_RULES,
+    POWER_LEVELS,
+    RoomState,
+)
 from closedserver.storage.rooms import RoomRow, RoomsStore
 
 
@@ -57,6 +63,16 @@ class RoomAccess:
         if event is None:
             raise NotFound(f"Unknown room {room_id}")
         return event
+
+    def world_readable(self, room_id: str) -> bool:
+        """Whether the room's current history visibility is `world_readable`."""
+        event = self.state.current_event(room_id, *HISTORY_VISIBILITY)
+        return event is not None and event.content.get("history_visibility") == "world_readable"
+
+    def join_rule(self, room_id: str) -> str | None:
+        event = self.state.current_event(room_id, *JOIN_RULES)
+        rule = event.content.get("join_rule") if event is not None else None
+        return rule if isinstance(rule, str) else None
 
     def power_levels_content(self, room_id: str) -> dict[str, Any] | None:
         event = self.state.current_event(room_id, *POWER_LEVELS)

@@ -14,7 +14,6 @@ from typing import Any
 
 from closedserver.errors import Forbidden, InvalidParam
 from closedserver.services.event_cache import StoredEvent
-from closedserver.services.room_state import HISTORY_VISIBILITY
 from closedserver.services.rooms.reading import RoomReader
 from closedserver.services.sessions import Requester
 from closedserver.services.stream_tokens import make_token, parse_stream_token
@@ -81,9 +80,7 @@ class Threads:
         membership = self.access.membership(room_id, user_id)
         if membership in ("join", "invite", "knock", "leave"):
             return
-        if membership != "ban" and self.access.rooms.get_room(room_id) is not None:
-            event = self.access.state.current_event(room_id, *HISTORY_VISIBILITY)
-            if event is not None \
-                    and event.content.get("history_visibility") == "world_readable":
-                return
+        if membership != "ban" and self.access.rooms.get_room(room_id) is not None \
+                and self.access.world_readable(room_id):
+            return
         raise Forbidden("You are not allowed to view this room")
