@@ -1,4 +1,5 @@
-"""SQL for events: the timeline rows, transaction IDs, relations and redactions.
+"""SQL for events: the timeline rows, transaction IDs and redactions (relationships:
+storage/relations.py).
 
 An event's row id is its position on the server-wide stream (`stream_ordering`); `json` holds
 the PDU's canonical JSON (already redacted once the event is redacted).
@@ -100,22 +101,6 @@ class EventsStore:
             (room_id, after, before, limit))
         return [EventRow(*row) for row in rows]
 
-    def list_events_in_rooms_since(self, room_ids: Sequence[str], after: int,
-                                   upto: int) -> list[EventRow]:
-        """Every event of these rooms in (after, upto], oldest first."""
-        if not room_ids:
-            return []
-        marks = ",".join("?" * len(room_ids))
-        rows = self.db.conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id IN ({marks}) "
-            "AND stream_ordering > ? AND stream_ordering <= ? ORDER BY stream_ordering",
-            (*room_ids, after, upto))
-        return [EventRow(*row) for row in rows]
-
-    def count_room_events(self, room_id: str) -> int:
-        return self.db.conn.execute("SELECT count(*) FROM events WHERE room_id = ?",
-                                    (room_id,)).fetchone()[0]
-
     def update_redacted(self, event_id: str, redacted_by: str, redacted_json: bytes) -> None:
         self.db.conn.execute(
             "UPDATE events SET redacted_by = ?, json = ? WHERE event_id = ?",
@@ -146,42 +131,6 @@ class EventsStore:
                 f"SELECT event_id, txn_id FROM event_txn_ids WHERE event_id IN ({marks}) "
                 "AND user_id = ? AND device_id = ?", (*chunk, user_id, device_id)))
         return found
-
-    # relations
-
-    def list_relations(self, parent_id: str, *, rel_type: str | None, event_type: str | None,
-                       after: int, before: int, limit: int, backwards: bool) -> list[EventRow]:
-        sql = (f"SELECT {EVENT_COLUMNS} FROM events WHERE relates_to = ? "
-               "AND stream_ordering > ? AND stream_ordering < ?")
-        args: list[object] = [parent_id, after, before]
-        if rel_type is not None:
-            sql += " AND rel_type = ?"
-            args.append(rel_type)
-        if event_type is not None:
-            sql += " AND type = ?"
-            args.append(event_type)
-        sql += f" ORDER BY stream_ordering {'DESC' if backwards else 'ASC'} LIMIT ?"
-        args.append(limit)
-        return [EventRow(*row) for row in self.db.conn.execute(sql, args)]
-
-    def list_related_ids(self, parent_ids: Sequence[str]) -> list[tuple[str, str, str, str, int]]:
-        """(parent, rel_type, event_id, sender, stream) of unredacted relations to parents."""
-        if not parent_ids:
-            return []
-        marks = ",".join("?" * len(parent_ids))
-        return list(self.db.conn.execute(
-            "SELECT relates_to, rel_type, event_id, sender, stream_ordering FROM events "
-            f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
-            list(parent_ids)))
-
-    def list_thread_roots(self, room_id: str, *, before: int,
-                          limit: int) -> list[tuple[str, int]]:
-        """(thread root event_id, latest reply position), most recently active first."""
-        rows = self.db.conn.execute(
-            "SELECT relates_to, max(stream_ordering) AS latest FROM events "
-            "WHERE room_id = ? AND rel_type = 'm.thread' GROUP BY relates_to "
-            "HAVING latest < ? ORDER BY latest DESC LIMIT ?", (room_id, before, limit))
-        return [(row[0], row[1]) for row in rows]
 
     def find_event_by_ts(self, room_id: str, ts: int, forwards: bool) -> EventRow | None:
         if forwards:

@@ -1,4 +1,5 @@
-"""SQL for event relationships: the children of parent events and the thread roots of a room.
+"""SQL for event relationships: the children of parent events (listed, and for the
+bundled aggregations) and the thread roots of a room.
 
 Redacted children are left out: redacting a child breaks its relationship (spec:
 "Aggregations of child events").
@@ -44,6 +45,17 @@ class RelationsStore:
                 args.append(event_type)
             found.extend((row[0], row[1]) for row in self.db.conn.execute(sql, args))
         return found
+
+    def list_related_ids(self, parent_ids: Sequence[str]
+                         ) -> list[tuple[str, str, str, str, int]]:
+        """(parent, rel_type, event_id, sender, stream) of unredacted relations to parents."""
+        if not parent_ids:
+            return []
+        marks = ",".join("?" * len(parent_ids))
+        return list(self.db.conn.execute(
+            "SELECT relates_to, rel_type, event_id, sender, stream_ordering FROM events "
+            f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
+            list(parent_ids)))
 
     def list_thread_roots(self, room_id: str, user_id: str, *, before: int,
                           limit: int) -> list[ThreadRootRow]:

@@ -62,10 +62,6 @@ class RoomsStore:
         self.db.conn.execute("UPDATE rooms SET blocked = ? WHERE room_id = ?",
                              (int(blocked), room_id))
 
-    def list_public_room_ids(self) -> list[str]:
-        return [row[0] for row in self.db.conn.execute(
-            "SELECT room_id FROM rooms WHERE is_public = 1 AND blocked = 0")]
-
     # forward extremities
 
     def get_extremities(self, room_id: str) -> list[str]:
@@ -99,14 +95,3 @@ class RoomsStore:
 
     def delete_alias(self, alias: str) -> None:
         self.db.conn.execute("DELETE FROM room_aliases WHERE alias = ?", (alias,))
-
-    # reports
-
-    def insert_report(self, *, room_id: str | None, event_id: str | None,
-                      target_user_id: str | None, reporter: str, reason: str | None,
-                      score: int | None, created_ts: int) -> int:
-        cur = self.db.conn.execute(
-            "INSERT INTO reports (room_id, event_id, target_user_id, reporter, reason, score, "
-            "created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (room_id, event_id, target_user_id, reporter, reason, score, created_ts))
-        return cur.lastrowid

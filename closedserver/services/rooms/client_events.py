@@ -15,6 +15,7 @@ from typing import Any
 from closedserver.clock import now_ms
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.storage.events import EventsStore
+from closedserver.storage.relations import RelationsStore
 
 
 def base_client_event(event_pdu: dict[str, Any], event_id: str, room_id: str, *,
@@ -47,6 +48,7 @@ class ClientEventSerializer:
     def __init__(self, events: EventCache) -> None:
         self.events = events
         self.store: EventsStore = events.store
+        self.relations = RelationsStore(events.store.db)
 
     def serialize(self, stored_events: Sequence[StoredEvent], *, user_id: str | None = None,
                   device_id: str | None = None, with_room_id: bool = True,
@@ -101,7 +103,7 @@ class ClientEventSerializer:
     def _aggregations(self, stored_events: Iterable[StoredEvent],
                       user_id: str | None) -> dict[str, dict[str, Any]]:
         parents = {s.event_id: s for s in stored_events if not s.redacted_by}
-        rows = self.store.list_related_ids(list(parents))
+        rows = self.relations.list_related_ids(list(parents))
         if not rows:
             return {}
         by_parent: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
