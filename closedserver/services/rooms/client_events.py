@@ -63,11 +63,7 @@ class ClientEventSerializer:
         extra_ids |= {s.redacted_by for s in stored_events if s.redacted_by}
         extra = self.events.get_many(extra_ids) if extra_ids else {}
         relations = self._aggregations(stored_events, user_id) if aggregations else {}
-        txn_ids: dict[str, str] = {}
-        if user_id is not None and device_id is not None:
-            own = [s.event_id for s in stored_events if s.event.sender == user_id]
-            if own:
-                txn_ids = self.store.get_txn_ids_of_events(user_id, device_id, own)
+        txn_ids = self._txn_ids(stored_events, user_id, device_id)
         out = []
         for stored in stored_events:
             client = self._one(stored, now, extra, with_room_id)
@@ -79,6 +75,19 @@ class ClientEventSerializer:
                 client["unsigned"]["membership"] = memberships[stored.event_id]
             out.append(client)
         return out
+
+    def _txn_ids(self, stored_events: Sequence[StoredEvent], user_id: str | None,
+                 device_id: str | None) -> dict[str, str]:
+        """event_id -> transaction ID of the requester's own events sent from this device.
+
+        Only message events (PUT /send, /redact) are sent with a transaction ID: state events
+        never need the lookup, so a sync's state sections cost no query.
+        """
+        if user_id is None or device_id is None:
+            return {}
+        own = [s.event_id for s in stored_events
+               if s.event.sender == user_id and not s.event.is_state()]
+        return self.store.get_txn_ids_of_events(user_id, device_id, own) if own else {}
 
     def serialize_one(self, stored: StoredEvent, **kwargs: Any) -> dict[str, Any]:
         return self.serialize([stored], **kwargs)[0]
