@@ -40,7 +40,6 @@ class RoomShutdown:
                  room_creation: RoomCreation, identity: ActingIdentity,
                  targets: Targets) -> None:
         self.timeline = timeline
-        self.access = access
         self.rooms = access.rooms
         self.membership = membership
         self.room_creation = room_creation
