@@ -61,10 +61,15 @@ class EventDraft:
 
 @dataclass(frozen=True)
 class TxnRef:
-    """The client transaction that sent an event (for idempotency and unsigned)."""
+    """The client transaction that sent an event (for idempotency and unsigned).
+
+    Spec ("Transaction identifiers"): a retransmission repeats the transaction ID on the
+    same path, so `scope` is the request path without it (`send/ROOM/TYPE`).
+    """
 
     user_id: str
     device_id: str
+    scope: str
     txn_id: str
 
 
@@ -200,8 +205,8 @@ class Timeline:
         if event.type == "m.room.redaction" and event.redacts:
             self._apply_redaction(event)
         if txn is not None:
-            self.store.insert_txn_id(txn.user_id, txn.device_id, txn.txn_id, event.event_id,
-                                     now_ms())
+            self.store.insert_txn_id(txn.user_id, txn.device_id, txn.scope, txn.txn_id,
+                                     event.event_id, now_ms())
         stored = StoredEvent(event, position, prev_group if prev_group is not None
                              else group_after, replaces_state, None)  # type: ignore[arg-type]
         self.events.put(stored)

@@ -108,17 +108,19 @@ class EventsStore:
 
     # transaction IDs (idempotent sends)
 
-    def get_txn_event_id(self, user_id: str, device_id: str, txn_id: str) -> str | None:
+    def get_txn_event_id(self, user_id: str, device_id: str, scope: str,
+                         txn_id: str) -> str | None:
         row = self.db.conn.execute(
             "SELECT event_id FROM event_txn_ids WHERE user_id = ? AND device_id = ? "
-            "AND txn_id = ?", (user_id, device_id, txn_id)).fetchone()
+            "AND scope = ? AND txn_id = ?", (user_id, device_id, scope, txn_id)).fetchone()
         return row[0] if row else None
 
-    def insert_txn_id(self, user_id: str, device_id: str, txn_id: str, event_id: str,
-                      created_ts: int) -> None:
+    def insert_txn_id(self, user_id: str, device_id: str, scope: str, txn_id: str,
+                      event_id: str, created_ts: int) -> None:
         self.db.conn.execute(
-            "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) "
-            "VALUES (?, ?, ?, ?, ?)", (user_id, device_id, txn_id, event_id, created_ts))
+            "INSERT INTO event_txn_ids (user_id, device_id, scope, txn_id, event_id, "
+            "created_ts) VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, device_id, scope, txn_id, event_id, created_ts))
 
     def get_txn_ids_of_events(self, user_id: str, device_id: str,
                               event_ids: Sequence[str]) -> dict[str, str]:
