@@ -21,8 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from closedserver.clock import now_ms
 from closedserver.errors import BadJson, Forbidden, NotFound, TooLarge
 from closedserver.matrix.auth_rules import auth_types_for_event, check_auth_rules
@@ -273,10 +271,3 @@ def _relation_of(event: Event) -> tuple[str | None, str | None, str | None, str 
     key = relates.get("key") if rel_type == "m.annotation" else None
     thread = parent if rel_type == "m.thread" else None
     return (parent, rel_type, key if isinstance(key, str) else None, thread)
-
-
-def canonical_content(content: Any) -> dict[str, Any]:
-    """Client-supplied content as a fresh dict; refuses what is not a JSON object."""
-    if not isinstance(content, dict):
-        raise BadJson("Event content must be a JSON object")
-    return orjson.loads(orjson.dumps(content))

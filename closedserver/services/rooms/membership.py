@@ -39,7 +39,6 @@ class Membership:
         self.access = access
         self.aliases = aliases
         self.accounts = accounts
-        self.server_name = accounts.server_name
         self.server_notice_rooms = ServerNoticeRoomsStore(timeline.db)
 
     def resolve_room(self, room_id_or_alias: str) -> str:
