@@ -72,17 +72,15 @@ class Membership:
         return room_id
 
     def invite(self, sender: str, room_id: str, target: str, *,
-               reason: str | None = None, is_direct: bool = False) -> None:
+               reason: str | None = None) -> None:
         self._check_target(target)
         self.access.require_joined(room_id, sender)
         current = self.access.membership(room_id, target)
         if current in ("join", "ban"):
             raise Forbidden(f"{target} is {'already in' if current == 'join' else 'banned from'}"
                             " the room")
-        content = member_content(self.accounts, target, "invite", reason)
-        if is_direct:
-            content["is_direct"] = True
-        self._send(room_id, sender, target, content)
+        self._send(room_id, sender, target,
+                   member_content(self.accounts, target, "invite", reason))
         log.info("%s invited %s to %s", sender, target, room_id)
 
     def leave(self, user_id: str, room_id: str, *, reason: str | None = None) -> None:
