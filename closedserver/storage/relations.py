@@ -48,12 +48,13 @@ class RelationsStore:
 
     def list_related_ids(self, parent_ids: Sequence[str]
                          ) -> list[tuple[str, str, str, str, int]]:
-        """(parent, rel_type, event_id, sender, stream) of unredacted relations to parents."""
+        """(parent, rel_type, event_id, sender, origin_server_ts) of the unredacted children
+        of the parents, in stream order."""
         if not parent_ids:
             return []
         marks = ",".join("?" * len(parent_ids))
         return list(self.db.conn.execute(
-            "SELECT relates_to, rel_type, event_id, sender, stream_ordering FROM events "
+            "SELECT relates_to, rel_type, event_id, sender, origin_server_ts FROM events "
             f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
             list(parent_ids)))
 

@@ -42,6 +42,11 @@ def base_client_event(event_pdu: dict[str, Any], event_id: str, room_id: str, *,
     return out
 
 
+# A child event in a bundled aggregation: (event_id, sender, origin_server_ts), in stream
+# order.
+_Child = tuple[str, str, int]
+
+
 class ClientEventSerializer:
     """Serialises batches of events for one requester, fetching related data in bulk."""
 
@@ -115,16 +120,15 @@ class ClientEventSerializer:
         rows = self.relations.list_related_ids(list(parents))
         if not rows:
             return {}
-        by_parent: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
-        for parent, rel_type, event_id, sender, stream in rows:
+        by_parent: dict[str, dict[str, list[_Child]]] = {}
+        for parent, rel_type, event_id, sender, origin_server_ts in rows:
             by_parent.setdefault(parent, {}).setdefault(rel_type, []).append(
-                (event_id, sender, stream))
+                (event_id, sender, origin_server_ts))
         wanted: set[str] = set()
         for parent_id, kinds in by_parent.items():
-            parent_sender = parents[parent_id].event.sender
-            edits = [r for r in kinds.get("m.replace", []) if r[1] == parent_sender]
-            if edits:
-                wanted.add(edits[-1][0])
+            edit = _latest_edit(parents[parent_id], kinds)
+            if edit is not None:
+                wanted.add(edit)
             if kinds.get("m.thread"):
                 wanted.add(kinds["m.thread"][-1][0])
         loaded = self.events.get_many(wanted)
@@ -135,13 +139,13 @@ class ClientEventSerializer:
                                                    now)
         return {k: v for k, v in result.items() if v}
 
-    def _relations_of(self, parent: StoredEvent, kinds: dict[str, list[tuple[str, str, int]]],
+    def _relations_of(self, parent: StoredEvent, kinds: dict[str, list[_Child]],
                       loaded: dict[str, StoredEvent], user_id: str | None,
                       now: int) -> dict[str, Any]:
         relations: dict[str, Any] = {}
-        edits = [r for r in kinds.get("m.replace", []) if r[1] == parent.event.sender]
-        if edits and edits[-1][0] in loaded:
-            relations["m.replace"] = self._one(loaded[edits[-1][0]], now, {}, True)
+        edit = _latest_edit(parent, kinds)
+        if edit is not None and edit in loaded:
+            relations["m.replace"] = self._one(loaded[edit], now, {}, True)
         thread = kinds.get("m.thread")
         if thread and thread[-1][0] in loaded:
             relations["m.thread"] = {
@@ -154,6 +158,14 @@ class ClientEventSerializer:
         if references:
             relations["m.reference"] = {"chunk": [{"event_id": r[0]} for r in references]}
         return relations
+
+
+def _latest_edit(parent: StoredEvent, kinds: dict[str, list[_Child]]) -> str | None:
+    """The most recent replacement by the parent's sender (spec, event replacements: the
+    largest origin_server_ts, then the lexicographically largest event ID)."""
+    edits = [(ts, event_id) for event_id, sender, ts in kinds.get("m.replace", [])
+             if sender == parent.event.sender]
+    return max(edits)[1] if edits else None
 
 
 def _shallow_pdu(event: Any) -> dict[str, Any]:
