@@ -49,14 +49,17 @@ class RelationsStore:
     def list_related_ids(self, parent_ids: Sequence[str]
                          ) -> list[tuple[str, str, str, str, int]]:
         """(parent, rel_type, event_id, sender, origin_server_ts) of the unredacted children
-        of the parents, in stream order."""
+        of the parents sent in the parent's room, in stream order."""
         if not parent_ids:
             return []
         marks = ",".join("?" * len(parent_ids))
+        # CROSS JOIN keeps the children as the outer loop, found through events_relations
+        # (a plain JOIN lets the planner walk the room's events instead).
         return list(self.db.conn.execute(
-            "SELECT relates_to, rel_type, event_id, sender, origin_server_ts FROM events "
-            f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
-            list(parent_ids)))
+            "SELECT c.relates_to, c.rel_type, c.event_id, c.sender, c.origin_server_ts "
+            "FROM events c CROSS JOIN events p ON p.event_id = c.relates_to "
+            f"WHERE c.relates_to IN ({marks}) AND c.redacted_by IS NULL "
+            "AND c.room_id = p.room_id ORDER BY c.stream_ordering", list(parent_ids)))
 
     def list_thread_roots(self, room_id: str, user_id: str, *, before: int,
                           limit: int) -> list[ThreadRootRow]:

@@ -9,10 +9,11 @@ at the event), and the server-side aggregations of "Aggregations of child events
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from closedserver.clock import now_ms
+from closedserver.matrix.event import Event
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.storage.events import EventsStore
 from closedserver.storage.relations import RelationsStore
@@ -126,9 +127,8 @@ class ClientEventSerializer:
                 (event_id, sender, origin_server_ts))
         wanted: set[str] = set()
         for parent_id, kinds in by_parent.items():
-            edit = _latest_edit(parents[parent_id], kinds)
-            if edit is not None:
-                wanted.add(edit)
+            wanted.update(event_id for event_id, sender, _ in kinds.get("m.replace", [])
+                          if sender == parents[parent_id].event.sender)
             if kinds.get("m.thread"):
                 wanted.add(kinds["m.thread"][-1][0])
         loaded = self.events.get_many(wanted)
@@ -143,9 +143,9 @@ class ClientEventSerializer:
                       loaded: dict[str, StoredEvent], user_id: str | None,
                       now: int) -> dict[str, Any]:
         relations: dict[str, Any] = {}
-        edit = _latest_edit(parent, kinds)
-        if edit is not None and edit in loaded:
-            relations["m.replace"] = self._one(loaded[edit], now, {}, True)
+        edit = _latest_edit(parent, kinds, loaded)
+        if edit is not None:
+            relations["m.replace"] = self._one(edit, now, {}, True)
         thread = kinds.get("m.thread")
         if thread and thread[-1][0] in loaded:
             relations["m.thread"] = {
@@ -160,12 +160,24 @@ class ClientEventSerializer:
         return relations
 
 
-def _latest_edit(parent: StoredEvent, kinds: dict[str, list[_Child]]) -> str | None:
-    """The most recent replacement by the parent's sender (spec, event replacements: the
-    largest origin_server_ts, then the lexicographically largest event ID)."""
-    edits = [(ts, event_id) for event_id, sender, ts in kinds.get("m.replace", [])
-             if sender == parent.event.sender]
-    return max(edits)[1] if edits else None
+def _latest_edit(parent: StoredEvent, kinds: dict[str, list[_Child]],
+                 loaded: dict[str, StoredEvent]) -> StoredEvent | None:
+    """The most recent valid replacement (spec, event replacements: the largest
+    origin_server_ts, then the lexicographically largest event ID)."""
+    edits = [(ts, event_id) for event_id, _, ts in kinds.get("m.replace", [])
+             if event_id in loaded and _replaces(loaded[event_id].event, parent.event)]
+    return loaded[max(edits)[1]] if edits else None
+
+
+def _replaces(edit: Event, original: Event) -> bool:
+    """Spec ("Validity of replacement events"): same sender and type, neither a state event,
+    the original not an edit itself, and `m.new_content` (inside the ciphertext when
+    encrypted, where the server cannot look)."""
+    relates = original.content.get("m.relates_to")
+    original_is_edit = isinstance(relates, Mapping) and relates.get("rel_type") == "m.replace"
+    return edit.sender == original.sender and edit.type == original.type \
+        and not edit.is_state() and not original.is_state() and not original_is_edit \
+        and (edit.type == "m.room.encrypted" or "m.new_content" in edit.content)
 
 
 def _shallow_pdu(event: Any) -> dict[str, Any]:
