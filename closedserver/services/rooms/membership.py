@@ -55,9 +55,7 @@ class Membership:
 
     def join(self, user_id: str, room_id_or_alias: str, *, reason: str | None = None) -> str:
         room_id = self.resolve_room(room_id_or_alias)
-        room = self.access.room(room_id)
-        if room.blocked:
-            raise Forbidden("This room has been blocked by the server admin")
+        self._check_not_blocked(room_id)
         current = self.access.membership(room_id, user_id)
         content = member_content(self.accounts, user_id, "join", reason)
         if current == "join" and self._same_profile(room_id, user_id, content):
@@ -90,9 +88,7 @@ class Membership:
             if current == "leave":
                 return
             raise Forbidden(f"{user_id} is not in room {room_id}")
-        if self.server_notice_rooms.is_notice_room_of(room_id, user_id):
-            raise CannotLeaveServerNoticeRoom("You cannot reject or leave the server notices "
-                                              "room")
+        self._check_may_leave(room_id, user_id)
         self._send(room_id, user_id, user_id, _with_reason({"membership": "leave"}, reason))
         log.info("%s left %s", user_id, room_id)
 
@@ -152,7 +148,31 @@ class Membership:
             if not self._same_profile(room_id, user_id, content):
                 self._send(room_id, user_id, user_id, content)
 
+    def check_member_state(self, sender: str, room_id: str, target: str,
+                           content: Mapping[str, Any]) -> None:
+        """PUT /state/m.room.member/{target} makes the same change as /join, /leave, /invite
+        or /ban: the same refusals apply before the auth rules (a joined member changing
+        their per-room profile passes)."""
+        membership = content.get("membership")
+        if membership == "join" and self.access.membership(room_id, target) != "join":
+            self._check_not_blocked(room_id)
+        elif membership == "leave" and target == sender:
+            self._check_may_leave(room_id, target)
+        elif membership == "invite":
+            self._check_target(target)
+        elif membership == "ban":
+            self._check_target(target, must_exist=False)
+
     # helpers
+
+    def _check_not_blocked(self, room_id: str) -> None:
+        if self.access.room(room_id).blocked:
+            raise Forbidden("This room has been blocked by the server admin")
+
+    def _check_may_leave(self, room_id: str, user_id: str) -> None:
+        if self.server_notice_rooms.is_notice_room_of(room_id, user_id):
+            raise CannotLeaveServerNoticeRoom("You cannot reject or leave the server notices "
+                                              "room")
 
     def _same_profile(self, room_id: str, user_id: str, content: Mapping[str, Any]) -> bool:
         member = self.access.state.store.get_member(room_id, user_id)

@@ -12,6 +12,7 @@ from typing import Any
 from closedserver.errors import BadJson, Forbidden, NotFound, UserSuspended
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
+from closedserver.services.rooms.membership import Membership
 from closedserver.services.sessions import Requester
 from closedserver.services.timeline import EventDraft, Timeline, TxnRef
 
@@ -20,10 +21,12 @@ REDACTION = "m.room.redaction"
 
 
 class Sending:
-    def __init__(self, timeline: Timeline, access: RoomAccess, aliases: Aliases) -> None:
+    def __init__(self, timeline: Timeline, access: RoomAccess, aliases: Aliases,
+                 membership: Membership) -> None:
         self.timeline = timeline
         self.access = access
         self.aliases = aliases
+        self.membership = membership
 
     def send_message(self, requester: Requester, room_id: str, event_type: str, txn_id: str,
                      content: dict[str, Any]) -> str:
@@ -48,7 +51,9 @@ class Sending:
                   content: dict[str, Any]) -> str:
         """Send a state event; sending the current content again changes nothing."""
         self.access.room(room_id)
-        if event_type != MEMBER:
+        if event_type == MEMBER:
+            self.membership.check_member_state(requester.user_id, room_id, state_key, content)
+        else:
             self.access.require_joined(room_id, requester.user_id)
         if event_type == "m.room.canonical_alias":
             self.aliases.check_canonical_alias_content(room_id, content)
