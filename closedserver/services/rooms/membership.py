@@ -183,7 +183,8 @@ class Membership:
         if not is_valid_user_id(target):
             raise InvalidParam(f"{target!r} is not a valid user ID")
         if not self.accounts.is_local(target):
-            raise Forbidden("This server does not federate: only its own users can be invited")
+            raise Forbidden("This server does not federate: only its own users can be invited "
+                            "or banned")
         if must_exist and not self.accounts.store.user_exists(target):
             raise NotFound(f"Unknown user {target}")
 
