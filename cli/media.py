@@ -16,6 +16,7 @@ from cli.context import (
     open_homeserver,
 )
 from cli.output import format_ts, human_size, print_fields, print_json, print_table
+from cli.progress import progress_bars
 from closedserver.config import parse_duration_ms
 from closedserver.services.media.ids import mxc_uri
 from closedserver.storage.media import MediaRow
@@ -98,8 +99,9 @@ def purge(older_than: Annotated[str, typer.Option(
             typer.echo(f"no media older than {older_than}")
             return
         confirm(f"Delete {len(media_ids)} media older than {older_than}?", yes)
-        with typer.progressbar(length=len(media_ids), label="purging") as bar:
-            deleted = hs.media.admin.purge(media_ids, progress=bar.update)
+        with progress_bars() as bars:
+            deleted = hs.media.admin.purge(media_ids,
+                                           progress=bars.counter("purging", len(media_ids)))
     typer.echo(f"purged {deleted} media older than {older_than}")
 
 

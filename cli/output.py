@@ -19,6 +19,14 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
+def print_result(json_output: bool, result: dict[str, Any], message: str) -> None:
+    """A finished change: `result` as JSON for scripts (--json), else one line for people."""
+    if json_output:
+        print_json(result)
+    else:
+        typer.echo(message)
+
+
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
                 title: str | None = None, keep_whole: Sequence[str] = ()) -> None:
     """A table; long cells wrap, except in `keep_whole` columns (IDs to copy and paste)."""

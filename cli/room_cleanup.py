@@ -19,7 +19,7 @@ from cli.context import (
     fail,
     open_homeserver,
 )
-from cli.output import print_json
+from cli.output import print_json, print_result
 from cli.progress import progress_bars
 from cli.room_options import RoomArg
 from closedserver.clock import now_ms
@@ -77,10 +77,8 @@ def unblock(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
 def _set_blocked(room: str, blocked: bool, data_dir: Path, json: bool) -> None:
     with open_homeserver(data_dir) as hs:
         room_id = hs.admin.moderation.set_blocked(room, blocked)
-    if json:
-        print_json({"room_id": room_id, "blocked": blocked})
-    else:
-        typer.echo(f"{'blocked' if blocked else 'unblocked'} {room_id}")
+    print_result(json, {"room_id": room_id, "blocked": blocked},
+                 f"{'blocked' if blocked else 'unblocked'} {room_id}")
 
 
 def purge(room: RoomArg,
@@ -132,10 +130,8 @@ def purge_history(room: RoomArg,
         with progress_bars() as bars:
             deleted = hs.admin.purge.purge_history(plan, before_ts,
                                                    bars.counter("purging", plan.events))
-    if json:
-        print_json({"room_id": plan.room_id, "before_ts": before_ts, "deleted": deleted})
-    else:
-        typer.echo(f"deleted {deleted} events of {plan.room_id} sent before {before}")
+    print_result(json, {"room_id": plan.room_id, "before_ts": before_ts, "deleted": deleted},
+                 f"deleted {deleted} events of {plan.room_id} sent before {before}")
 
 
 def parse_before(text: str) -> int:
@@ -168,7 +164,5 @@ def export(room: RoomArg,
         room_id, total = hs.admin.export.count(room)
         with out.open("wb") as file, progress_bars() as bars:
             written = hs.admin.export.export(room_id, file, bars.counter("exporting", total))
-    if json:
-        print_json({"room_id": room_id, "events": written, "out": str(out)})
-    else:
-        typer.echo(f"wrote {written} events of {room_id} to {out}")
+    print_result(json, {"room_id": room_id, "events": written, "out": str(out)},
+                 f"wrote {written} events of {room_id} to {out}")

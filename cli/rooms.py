@@ -5,13 +5,14 @@ or as the server admin named with --as."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from cli import room_cleanup
 from cli.context import DEFAULT_DATA_DIR, DataDir, JsonOutput, fail, open_homeserver
-from cli.output import format_ts, print_fields, print_json, print_table
+from cli.output import format_ts, print_fields, print_json, print_result, print_table
 from cli.room_options import AsUser, RoomArg
 from cli.users import UserArg
 from closedserver.services.admin.room_info import SORTS
@@ -176,10 +177,7 @@ def publish(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
 
     Example: closedserver room publish '#team:example.org'
     """
-    with open_homeserver(data_dir) as hs:
-        room_id = hs.admin.moderation.set_published(room, True)
-    _done(json, {"room_id": room_id, "published": True},
-          f"published {room_id} in the room directory")
+    _set_published(room, True, data_dir, json)
 
 
 @app.command("unpublish")
@@ -189,18 +187,15 @@ def unpublish(room: RoomArg, data_dir: DataDir = DEFAULT_DATA_DIR,
 
     Example: closedserver room unpublish '#team:example.org'
     """
+    _set_published(room, False, data_dir, json)
+
+
+def _set_published(room: str, published: bool, data_dir: Path, json: bool) -> None:
     with open_homeserver(data_dir) as hs:
-        room_id = hs.admin.moderation.set_published(room, False)
-    _done(json, {"room_id": room_id, "published": False},
-          f"removed {room_id} from the room directory")
-
-
-def _done(json: bool, result: dict[str, Any], message: str) -> None:
-    """Report a finished change: JSON for scripts, one line for people."""
-    if json:
-        print_json(result)
-    else:
-        typer.echo(message)
+        room_id = hs.admin.moderation.set_published(room, published)
+    print_result(json, {"room_id": room_id, "published": published},
+                 f"published {room_id} in the room directory" if published
+                 else f"removed {room_id} from the room directory")
 
 
 AliasArg = Annotated[str, typer.Argument(help="#name:server, or just name.", metavar="ALIAS")]
@@ -216,7 +211,7 @@ def alias_add(alias: AliasArg, room: RoomArg, as_user: AsUser = None,
     with open_homeserver(data_dir) as hs:
         full = hs.admin.moderation.add_alias(alias, room, as_user=as_user)
         room_id = hs.admin.targets.room_id(full)
-    _done(json, {"alias": full, "room_id": room_id}, f"{full} -> {room_id}")
+    print_result(json, {"alias": full, "room_id": room_id}, f"{full} -> {room_id}")
 
 
 @alias_app.command("remove")
@@ -228,7 +223,7 @@ def alias_remove(alias: AliasArg, room: RoomArg, as_user: AsUser = None,
     """
     with open_homeserver(data_dir) as hs:
         full = hs.admin.moderation.remove_alias(alias, room, as_user=as_user)
-    _done(json, {"alias": full, "removed": True}, f"removed {full}")
+    print_result(json, {"alias": full, "removed": True}, f"removed {full}")
 
 
 # shutting rooms down and removing them (cli/room_cleanup.py)

@@ -110,7 +110,8 @@ def notice(words: Annotated[list[str], typer.Argument(
         if all_users:
             users = hs.admin.notices.recipients()
             with progress_bars() as bars:
-                sent = hs.admin.notices.send_to_all(text, bars.counter("sending", len(users)))
+                sent = hs.admin.notices.send_to_all(text, users,
+                                                    bars.counter("sending", len(users)))
             result: dict[str, object] = {"sent": sent}
         else:
             room_id, event_id = hs.admin.notices.send(words[0], text)

@@ -243,7 +243,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
         room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
         room_creation=room_creation, membership=membership,
-        sending=Sending(timeline, access, aliases), visibility=visibility,
+        sending=Sending(timeline, access, aliases, membership), visibility=visibility,
         serializer=serializer, room_reader=room_reader,
         deactivation=Deactivation(accounts, membership, push.pushers),
         room_directory=room_directory,

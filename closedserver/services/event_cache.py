@@ -73,6 +73,7 @@ class EventCache:
             if stored is None:
                 missing.append(event_id)
             else:
+                self._events.move_to_end(event_id)
                 found[event_id] = stored
         if missing:
             for event_id, row in self.store.get_events(missing).items():

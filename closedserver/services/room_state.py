@@ -94,9 +94,5 @@ class RoomState:
         loaded = self.events.get_many(ids.values())
         return {key: loaded[eid].event for key, eid in ids.items() if eid in loaded}
 
-    def events_for_ids(self, state_ids: Mapping[StateKey, str]) -> dict[StateKey, Event]:
-        loaded = self.events.get_many(state_ids.values())
-        return {key: loaded[eid].event for key, eid in state_ids.items() if eid in loaded}
-
     def clear(self) -> None:
         self._groups.clear()

@@ -21,8 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from closedserver.clock import now_ms
 from closedserver.errors import BadJson, Forbidden, NotFound, TooLarge
 from closedserver.matrix.auth_rules import auth_types_for_event, check_auth_rules
@@ -61,10 +59,15 @@ class EventDraft:
 
 @dataclass(frozen=True)
 class TxnRef:
-    """The client transaction that sent an event (for idempotency and unsigned)."""
+    """The client transaction that sent an event (for idempotency and unsigned).
+
+    Spec ("Transaction identifiers"): a retransmission repeats the transaction ID on the
+    same path, so `scope` is the request path without it (`send/ROOM/TYPE`).
+    """
 
     user_id: str
     device_id: str
+    scope: str
     txn_id: str
 
 
@@ -200,8 +203,8 @@ class Timeline:
         if event.type == "m.room.redaction" and event.redacts:
             self._apply_redaction(event)
         if txn is not None:
-            self.store.insert_txn_id(txn.user_id, txn.device_id, txn.txn_id, event.event_id,
-                                     now_ms())
+            self.store.insert_txn_id(txn.user_id, txn.device_id, txn.scope, txn.txn_id,
+                                     event.event_id, now_ms())
         stored = StoredEvent(event, position, prev_group if prev_group is not None
                              else group_after, replaces_state, None)  # type: ignore[arg-type]
         self.events.put(stored)
@@ -268,10 +271,3 @@ def _relation_of(event: Event) -> tuple[str | None, str | None, str | None, str 
     key = relates.get("key") if rel_type == "m.annotation" else None
     thread = parent if rel_type == "m.thread" else None
     return (parent, rel_type, key if isinstance(key, str) else None, thread)
-
-
-def canonical_content(content: Any) -> dict[str, Any]:
-    """Client-supplied content as a fresh dict; refuses what is not a JSON object."""
-    if not isinstance(content, dict):
-        raise BadJson("Event content must be a JSON object")
-    return orjson.loads(orjson.dumps(content))

@@ -1,4 +1,5 @@
-"""SQL for events: the timeline rows, transaction IDs, relations and redactions.
+"""SQL for events: the timeline rows, transaction IDs and redactions (relationships:
+storage/relations.py).
 
 An event's row id is its position on the server-wide stream (`stream_ordering`); `json` holds
 the PDU's canonical JSON (already redacted once the event is redacted).
@@ -97,17 +98,19 @@ class EventsStore:
 
     # transaction IDs (idempotent sends)
 
-    def get_txn_event_id(self, user_id: str, device_id: str, txn_id: str) -> str | None:
+    def get_txn_event_id(self, user_id: str, device_id: str, scope: str,
+                         txn_id: str) -> str | None:
         row = self.db.conn.execute(
             "SELECT event_id FROM event_txn_ids WHERE user_id = ? AND device_id = ? "
-            "AND txn_id = ?", (user_id, device_id, txn_id)).fetchone()
+            "AND scope = ? AND txn_id = ?", (user_id, device_id, scope, txn_id)).fetchone()
         return row[0] if row else None
 
-    def insert_txn_id(self, user_id: str, device_id: str, txn_id: str, event_id: str,
-                      created_ts: int) -> None:
+    def insert_txn_id(self, user_id: str, device_id: str, scope: str, txn_id: str,
+                      event_id: str, created_ts: int) -> None:
         self.db.conn.execute(
-            "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) "
-            "VALUES (?, ?, ?, ?, ?)", (user_id, device_id, txn_id, event_id, created_ts))
+            "INSERT INTO event_txn_ids (user_id, device_id, scope, txn_id, event_id, "
+            "created_ts) VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, device_id, scope, txn_id, event_id, created_ts))
 
     def get_txn_ids_of_events(self, user_id: str, device_id: str,
                               event_ids: Sequence[str]) -> dict[str, str]:
@@ -118,18 +121,6 @@ class EventsStore:
                 f"SELECT event_id, txn_id FROM event_txn_ids WHERE event_id IN ({marks}) "
                 "AND user_id = ? AND device_id = ?", (*chunk, user_id, device_id)))
         return found
-
-    # relations
-
-    def list_related_ids(self, parent_ids: Sequence[str]) -> list[tuple[str, str, str, str, int]]:
-        """(parent, rel_type, event_id, sender, stream) of unredacted relations to parents."""
-        if not parent_ids:
-            return []
-        marks = ",".join("?" * len(parent_ids))
-        return list(self.db.conn.execute(
-            "SELECT relates_to, rel_type, event_id, sender, stream_ordering FROM events "
-            f"WHERE relates_to IN ({marks}) AND redacted_by IS NULL ORDER BY stream_ordering",
-            list(parent_ids)))
 
     def find_event_by_ts(self, room_id: str, ts: int, forwards: bool) -> EventRow | None:
         if forwards:

@@ -1,4 +1,5 @@
-"""SQL for event relationships: the children of parent events and the thread roots of a room.
+"""SQL for event relationships: the children of parent events (listed, and for the
+bundled aggregations) and the thread roots of a room.
 
 Redacted children are left out: redacting a child breaks its relationship (spec:
 "Aggregations of child events").
@@ -40,6 +41,21 @@ class RelationsStore:
                 args.append(event_type)
             found.extend((row[0], row[1]) for row in self.db.conn.execute(sql, args))
         return found
+
+    def list_related_ids(self, parent_ids: Sequence[str]
+                         ) -> list[tuple[str, str, str, str, int]]:
+        """(parent, rel_type, event_id, sender, origin_server_ts) of the unredacted children
+        of the parents sent in the parent's room, in stream order."""
+        if not parent_ids:
+            return []
+        marks = ",".join("?" * len(parent_ids))
+        # CROSS JOIN keeps the children as the outer loop, found through events_relations
+        # (a plain JOIN lets the planner walk the room's events instead).
+        return list(self.db.conn.execute(
+            "SELECT c.relates_to, c.rel_type, c.event_id, c.sender, c.origin_server_ts "
+            "FROM events c CROSS JOIN events p ON p.event_id = c.relates_to "
+            f"WHERE c.relates_to IN ({marks}) AND c.redacted_by IS NULL "
+            "AND c.room_id = p.room_id ORDER BY c.stream_ordering", list(parent_ids)))
 
     def list_thread_roots(self, room_id: str, user_id: str, *, before: int,
                           limit: int) -> list[ThreadRootRow]:

@@ -1,4 +1,4 @@
-"""SQL for reading content reports (table reports, written by the report endpoints)."""
+"""SQL for content reports (table reports): filed by users, read by the admin."""
 
 from __future__ import annotations
 
@@ -34,3 +34,12 @@ class ReportsStore:
         row = self.db.conn.execute(f"SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?",
                                    (report_id,)).fetchone()
         return ReportRow(*row) if row else None
+
+    def insert_report(self, *, room_id: str | None, event_id: str | None,
+                      target_user_id: str | None, reporter: str, reason: str | None,
+                      score: int | None, created_ts: int) -> int:
+        cur = self.db.conn.execute(
+            "INSERT INTO reports (room_id, event_id, target_user_id, reporter, reason, score, "
+            "created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (room_id, event_id, target_user_id, reporter, reason, score, created_ts))
+        return cur.lastrowid

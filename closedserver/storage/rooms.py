@@ -95,14 +95,3 @@ class RoomsStore:
 
     def delete_alias(self, alias: str) -> None:
         self.db.conn.execute("DELETE FROM room_aliases WHERE alias = ?", (alias,))
-
-    # reports
-
-    def insert_report(self, *, room_id: str | None, event_id: str | None,
-                      target_user_id: str | None, reporter: str, reason: str | None,
-                      score: int | None, created_ts: int) -> int:
-        cur = self.db.conn.execute(
-            "INSERT INTO reports (room_id, event_id, target_user_id, reporter, reason, score, "
-            "created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (room_id, event_id, target_user_id, reporter, reason, score, created_ts))
-        return cur.lastrowid

@@ -117,6 +117,22 @@ def test_bad_input_leaves_no_room_behind(alice, server):
     assert orphans == (0,)
 
 
+def test_parameters_the_creator_cannot_apply_are_400_invalid_room_state(alice, bob):
+    """Spec (createRoom 400): initial state the parameters imply that the auth rules refuse,
+    e.g. the creator's level set below what naming the room takes, is M_INVALID_ROOM_STATE;
+    and nothing is left behind."""
+    before = alice.get("/joined_rooms").json()["joined_rooms"]
+    too_low = {"users": {alice.user_id: 10}, "events": {"m.room.name": 50}}
+    resp = alice.post("/createRoom", {"room_version": "11", "name": "Nope",
+                                      "power_level_content_override": too_low})
+    assert_matrix_error(resp, 400, "M_INVALID_ROOM_STATE")
+    cannot_invite = {"users": {alice.user_id: 10}, "invite": 50}
+    resp = alice.post("/createRoom", {"room_version": "11", "invite": [bob.user_id],
+                                      "power_level_content_override": cannot_invite})
+    assert_matrix_error(resp, 400, "M_INVALID_ROOM_STATE")
+    assert alice.get("/joined_rooms").json()["joined_rooms"] == before
+
+
 def test_third_party_invites_are_refused_cleanly(alice):
     resp = alice.post("/createRoom", {"invite_3pid": [
         {"id_server": "id.example", "id_access_token": "x", "medium": "email",

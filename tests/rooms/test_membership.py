@@ -1,5 +1,6 @@
 """Joining, inviting, leaving, kicking, banning, knocking and forgetting."""
 
+from tests.cli.admin_helpers import cli_json, cli_ok
 from tests.helpers import (
     assert_matrix_error,
     create_room,
@@ -136,3 +137,29 @@ def test_deactivated_user_leaves_their_rooms(alice, bob):
     send_text(bob, room_id, "last words")
     assert bob.post("/account/deactivate", {"auth": bob.password_auth()}).status_code == 200
     assert membership_of(alice, room_id, bob.user_id) == "leave"
+
+
+def test_member_state_events_get_the_membership_checks_too(server, alice, bob):
+    """PUT /state/m.room.member/{userId} is the same membership change as /join, /leave
+    and /invite (Synapse routes it through its membership handler too): a blocked room
+    cannot be joined, a server notices room cannot be left, remote or unknown users cannot
+    be invited this way either. A member's own per-room profile change still works."""
+    blocked = create_room(alice, preset="public_chat")
+    cli_ok(server, "room", "block", blocked)
+    join = bob.put(f"/rooms/{blocked}/state/m.room.member/{bob.user_id}",
+                   {"membership": "join"})
+    assert_matrix_error(join, 403, "M_FORBIDDEN")
+    nick = alice.put(f"/rooms/{blocked}/state/m.room.member/{alice.user_id}",
+                     {"membership": "join", "displayname": "Room nick"})
+    assert nick.status_code == 200, nick.text
+    notices = cli_json(server, "server", "notice", bob.localpart, "Read me")["room_id"]
+    leave = bob.put(f"/rooms/{notices}/state/m.room.member/{bob.user_id}",
+                    {"membership": "leave"})
+    assert_matrix_error(leave, 403, "M_CANNOT_LEAVE_SERVER_NOTICE_ROOM")
+    room_id = create_room(alice)
+    remote = alice.put(f"/rooms/{room_id}/state/m.room.member/@someone:elsewhere.example",
+                       {"membership": "invite"})
+    assert_matrix_error(remote, 403, "M_FORBIDDEN")
+    unknown = alice.put(f"/rooms/{room_id}/state/m.room.member/@nobody-{room_id[1:6]}:localhost",
+                        {"membership": "invite"})
+    assert_matrix_error(unknown, 404, "M_NOT_FOUND")

@@ -20,6 +20,28 @@ def test_send_is_idempotent_per_device_and_txn_id(alice):
     assert bodies == ["once"]
 
 
+def test_a_transaction_id_is_scoped_to_the_request_path(alice):
+    """Spec ("Transaction identifiers"): a retransmission has the same transaction ID and
+    the same path; the same ID on another endpoint, room or event type is a new request."""
+    room_a, room_b = create_room(alice), create_room(alice)
+    in_a = send_text(alice, room_a, "a", txn_id="shared-txn")
+    in_b = send_text(alice, room_b, "b", txn_id="shared-txn")
+    assert in_b != in_a
+    reaction = alice.put(f"/rooms/{room_a}/send/m.reaction/shared-txn", {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": in_a, "key": "+1"}})
+    assert reaction.status_code == 200 and reaction.json()["event_id"] not in (in_a, in_b)
+    resp = alice.put(f"/rooms/{room_a}/redact/{in_a}/shared-txn", {})
+    assert resp.status_code == 200, resp.text
+    redaction = resp.json()["event_id"]
+    assert redaction not in (in_a, in_b)
+    redacted = alice.get(f"/rooms/{room_a}/event/{in_a}").json()
+    assert redacted["unsigned"]["redacted_because"]["event_id"] == redaction
+    # Retransmissions are still recognised, each on its own path.
+    assert send_text(alice, room_b, "b again?", txn_id="shared-txn") == in_b
+    again = alice.put(f"/rooms/{room_a}/redact/{in_a}/shared-txn", {})
+    assert again.json()["event_id"] == redaction
+
+
 def test_transaction_id_is_shown_only_to_the_sending_device(alice, bob, server):
     room_id = joined_room_with(alice, bob)
     event_id = send_text(alice, room_id, "hello", txn_id="my-txn")

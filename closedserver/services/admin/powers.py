@@ -20,8 +20,8 @@ def local_members_by_power(access: RoomAccess, accounts: Accounts,
     """Joined local members with their levels, most powerful first."""
     joined = [u for u in access.state.store.list_joined_user_ids(room_id)
               if accounts.is_local(u)]
-    levels = [(user_id, access.user_level(room_id, user_id)) for user_id in joined]
-    return sorted(levels, key=lambda item: (-item[1], item[0]))
+    levels = access.user_levels(room_id, joined)
+    return sorted(levels.items(), key=lambda item: (-item[1], item[0]))
 
 
 def pick_member(access: RoomAccess, accounts: Accounts, room_id: str, *,

@@ -109,10 +109,12 @@ class RoomInfo:
 
     def members(self, room: str) -> list[dict[str, Any]]:
         room_id = self.targets.room_id(room)
+        members = self.access.state.store.list_members(room_id)
+        levels = self.access.user_levels(room_id, [m.user_id for m in members])
         return [{"user_id": m.user_id, "membership": m.membership,
                  "displayname": m.displayname, "local": self.accounts.is_local(m.user_id),
-                 "power_level": _level(self.access.user_level(room_id, m.user_id))}
-                for m in self.access.state.store.list_members(room_id)]
+                 "power_level": _level(levels[m.user_id])}
+                for m in members]
 
     def _local_media(self, room_id: str) -> int | None:
         """Local media named by the room's events that the media table holds (None when

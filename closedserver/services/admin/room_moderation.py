@@ -90,7 +90,7 @@ class RoomModeration:
             raise Forbidden(f"{room_id} is blocked (closedserver room unblock {room_id})")
         inviter = None
         with self.timeline.batch():
-            if current != "invite" and self._join_rule(room_id) != "public":
+            if current != "invite" and self.access.join_rule(room_id) != "public":
                 inviter = self._inviter(room_id, user_id, as_user)
                 self.membership.invite(inviter, room_id, user_id)
             self.membership.join(user_id, room_id)
@@ -103,7 +103,7 @@ class RoomModeration:
                               able=lambda u: self.access.has_level(room_id, u, "invite"))
         if inviter is None:
             raise Forbidden(f"No local member of {room_id} may invite {user_id} (join rule "
-                            f"{self._join_rule(room_id)}); add one with enough power first")
+                            f"{self.access.join_rule(room_id)}); add one with enough power first")
         return inviter
 
     def make_admin(self, room: str, user: str, *, as_user: str | None = None) -> PowerResult:
@@ -141,11 +141,6 @@ class RoomModeration:
         if self.identity.service_user_exists():
             return [self.identity.service_user_id]
         return []
-
-    def _join_rule(self, room_id: str) -> str | None:
-        event = self.access.state.current_event(room_id, "m.room.join_rules")
-        rule = event.content.get("join_rule") if event else None
-        return rule if isinstance(rule, str) else None
 
     # directory, aliases, blocking
 

@@ -40,7 +40,6 @@ class RoomShutdown:
                  room_creation: RoomCreation, identity: ActingIdentity,
                  targets: Targets) -> None:
         self.timeline = timeline
-        self.access = access
         self.rooms = access.rooms
         self.membership = membership
         self.room_creation = room_creation
@@ -58,7 +57,7 @@ class RoomShutdown:
         reason = message or DEFAULT_MESSAGE
         with self.timeline.batch():
             members = self.stats.list_local_members(room_id, ("join", "invite", "knock"))
-            joined = [u for u in members if self.access.membership(room_id, u) == "join"]
+            joined = self.stats.list_local_members(room_id, ("join",))
             if new_room_name is not None:
                 result.new_room_id = self._replacement(new_room_name, reason, joined)
             result.aliases = self._move_aliases(room_id, result.new_room_id)

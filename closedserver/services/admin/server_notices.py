@@ -23,7 +23,6 @@ from closedserver.services.rooms.creation import RoomCreation, RoomRequest
 from closedserver.services.rooms.membership import Membership
 from closedserver.services.timeline import EventDraft, Timeline
 from closedserver.storage.server_notices import ServerNoticeRoomsStore
-from closedserver.storage.service_users import ServiceUsersStore
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +59,18 @@ class ServerNotices:
         log.info("server notice %s to %s", stored.event_id, user_id)
         return room_id, stored.event_id
 
-    def send_to_all(self, text: str, progress: Callable[[int], None] = lambda n: None) -> int:
-        """Send a notice to every active local user (one transaction each)."""
-        users = self.recipients()
-        for user_id in users:
+    def send_to_all(self, text: str, recipients: list[str],
+                    progress: Callable[[int], None] = lambda n: None) -> int:
+        """Send a notice to each of `recipients` (one transaction each)."""
+        for user_id in recipients:
             self.send(user_id, text)
             progress(1)
-        return len(users)
+        return len(recipients)
 
     def recipients(self) -> list[str]:
-        service_users = ServiceUsersStore(self.timeline.db)
+        """Every active local user but the service users."""
         return [u.user_id for u in self.identity.accounts.store.list_users()
-                if not u.deactivated and not service_users.is_service_user(u.user_id)]
+                if not u.deactivated and not self.identity.store.is_service_user(u.user_id)]
 
     def _room_of(self, user_id: str, sender: str) -> str:
         """The user's notices room (inside the caller's transaction), made usable."""

@@ -8,6 +8,7 @@ event, and guard reads, which the auth rules do not cover.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from closedserver.errors import Forbidden, NotFound
@@ -20,7 +21,13 @@ from closedserver.matrix.auth_rules.power_levels import PowerLevel
 from closedserver.matrix.event import Event
 from closedserver.matrix.room_versions import RoomVersion
 from closedserver.services.event_cache import EventCache
-from closedserver.services.room_state import CREATE, POWER_LEVELS, RoomState
+from closedserver.services.room_state import (
+    CREATE,
+    HISTORY_VISIBILITY,
+    JOIN_RULES,
+    POWER_LEVELS,
+    RoomState,
+)
 from closedserver.storage.rooms import RoomRow, RoomsStore
 
 
@@ -58,22 +65,46 @@ class RoomAccess:
             raise NotFound(f"Unknown room {room_id}")
         return event
 
+    def world_readable(self, room_id: str) -> bool:
+        """Whether the room's current history visibility is `world_readable`."""
+        event = self.state.current_event(room_id, *HISTORY_VISIBILITY)
+        return event is not None and event.content.get("history_visibility") == "world_readable"
+
+    def join_rule(self, room_id: str) -> str | None:
+        event = self.state.current_event(room_id, *JOIN_RULES)
+        rule = event.content.get("join_rule") if event is not None else None
+        return rule if isinstance(rule, str) else None
+
     def power_levels_content(self, room_id: str) -> dict[str, Any] | None:
         event = self.state.current_event(room_id, *POWER_LEVELS)
         return dict(event.content) if event is not None else None
 
     def user_level(self, room_id: str, user_id: str) -> PowerLevel:
-        return get_user_power_level(user_id, self.power_levels_content(room_id),
-                                    self.create_event(room_id), self.room_version(room_id))
+        return self.user_levels(room_id, [user_id])[user_id]
+
+    def user_levels(self, room_id: str, user_ids: Iterable[str]) -> dict[str, PowerLevel]:
+        """Several users' levels, reading the room's power levels and creators once."""
+        level_of = self._power(room_id)[1]
+        return {user_id: level_of(user_id) for user_id in user_ids}
 
     def has_level(self, room_id: str, user_id: str, action: str) -> bool:
         """Whether the user's level reaches a named level (`ban`, `kick`, `redact`...)."""
-        content = self.power_levels_content(room_id)
-        needed = get_named_power_level(action, content)
-        return self.user_level(room_id, user_id) >= needed
+        content, level_of = self._power(room_id)
+        return level_of(user_id) >= get_named_power_level(action, content)
 
     def can_send(self, room_id: str, user_id: str, event_type: str,
                  state_key: str | None) -> bool:
-        needed = get_required_power_level(event_type, state_key,
-                                          self.power_levels_content(room_id))
-        return self.user_level(room_id, user_id) >= needed
+        content, level_of = self._power(room_id)
+        return level_of(user_id) >= get_required_power_level(event_type, state_key, content)
+
+    def _power(self, room_id: str) -> tuple[dict[str, Any] | None, Callable[[str], PowerLevel]]:
+        """The power levels content, and a user's level by it (one state read for both the
+        power levels and the create event, whose creators v12 rooms rank above all)."""
+        found = self.state.current_events(room_id, [CREATE, POWER_LEVELS])
+        create = found.get(CREATE)
+        if create is None:
+            raise NotFound(f"Unknown room {room_id}")
+        levels = found.get(POWER_LEVELS)
+        content = dict(levels.content) if levels is not None else None
+        version = self.room_version(room_id)
+        return content, lambda user_id: get_user_power_level(user_id, content, create, version)

@@ -9,12 +9,14 @@ at the event), and the server-side aggregations of "Aggregations of child events
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from closedserver.clock import now_ms
+from closedserver.matrix.event import Event
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.storage.events import EventsStore
+from closedserver.storage.relations import RelationsStore
 
 
 def base_client_event(event_pdu: dict[str, Any], event_id: str, room_id: str, *,
@@ -41,12 +43,18 @@ def base_client_event(event_pdu: dict[str, Any], event_id: str, room_id: str, *,
     return out
 
 
+# A child event in a bundled aggregation: (event_id, sender, origin_server_ts), in stream
+# order.
+_Child = tuple[str, str, int]
+
+
 class ClientEventSerializer:
     """Serialises batches of events for one requester, fetching related data in bulk."""
 
     def __init__(self, events: EventCache) -> None:
         self.events = events
         self.store: EventsStore = events.store
+        self.relations = RelationsStore(events.store.db)
 
     def serialize(self, stored_events: Sequence[StoredEvent], *, user_id: str | None = None,
                   device_id: str | None = None, with_room_id: bool = True,
@@ -61,11 +69,7 @@ class ClientEventSerializer:
         extra_ids |= {s.redacted_by for s in stored_events if s.redacted_by}
         extra = self.events.get_many(extra_ids) if extra_ids else {}
         relations = self._aggregations(stored_events, user_id) if aggregations else {}
-        txn_ids: dict[str, str] = {}
-        if user_id is not None and device_id is not None:
-            own = [s.event_id for s in stored_events if s.event.sender == user_id]
-            if own:
-                txn_ids = self.store.get_txn_ids_of_events(user_id, device_id, own)
+        txn_ids = self._txn_ids(stored_events, user_id, device_id)
         out = []
         for stored in stored_events:
             client = self._one(stored, now, extra, with_room_id)
@@ -77,6 +81,19 @@ class ClientEventSerializer:
                 client["unsigned"]["membership"] = memberships[stored.event_id]
             out.append(client)
         return out
+
+    def _txn_ids(self, stored_events: Sequence[StoredEvent], user_id: str | None,
+                 device_id: str | None) -> dict[str, str]:
+        """event_id -> transaction ID of the requester's own events sent from this device.
+
+        Only message events (PUT /send, /redact) are sent with a transaction ID: state events
+        never need the lookup, so a sync's state sections cost no query.
+        """
+        if user_id is None or device_id is None:
+            return {}
+        own = [s.event_id for s in stored_events
+               if s.event.sender == user_id and not s.event.is_state()]
+        return self.store.get_txn_ids_of_events(user_id, device_id, own) if own else {}
 
     def serialize_one(self, stored: StoredEvent, **kwargs: Any) -> dict[str, Any]:
         return self.serialize([stored], **kwargs)[0]
@@ -101,19 +118,17 @@ class ClientEventSerializer:
     def _aggregations(self, stored_events: Iterable[StoredEvent],
                       user_id: str | None) -> dict[str, dict[str, Any]]:
         parents = {s.event_id: s for s in stored_events if not s.redacted_by}
-        rows = self.store.list_related_ids(list(parents))
+        rows = self.relations.list_related_ids(list(parents))
         if not rows:
             return {}
-        by_parent: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
-        for parent, rel_type, event_id, sender, stream in rows:
+        by_parent: dict[str, dict[str, list[_Child]]] = {}
+        for parent, rel_type, event_id, sender, origin_server_ts in rows:
             by_parent.setdefault(parent, {}).setdefault(rel_type, []).append(
-                (event_id, sender, stream))
+                (event_id, sender, origin_server_ts))
         wanted: set[str] = set()
         for parent_id, kinds in by_parent.items():
-            parent_sender = parents[parent_id].event.sender
-            edits = [r for r in kinds.get("m.replace", []) if r[1] == parent_sender]
-            if edits:
-                wanted.add(edits[-1][0])
+            wanted.update(event_id for event_id, sender, _ in kinds.get("m.replace", [])
+                          if sender == parents[parent_id].event.sender)
             if kinds.get("m.thread"):
                 wanted.add(kinds["m.thread"][-1][0])
         loaded = self.events.get_many(wanted)
@@ -124,13 +139,13 @@ class ClientEventSerializer:
                                                    now)
         return {k: v for k, v in result.items() if v}
 
-    def _relations_of(self, parent: StoredEvent, kinds: dict[str, list[tuple[str, str, int]]],
+    def _relations_of(self, parent: StoredEvent, kinds: dict[str, list[_Child]],
                       loaded: dict[str, StoredEvent], user_id: str | None,
                       now: int) -> dict[str, Any]:
         relations: dict[str, Any] = {}
-        edits = [r for r in kinds.get("m.replace", []) if r[1] == parent.event.sender]
-        if edits and edits[-1][0] in loaded:
-            relations["m.replace"] = self._one(loaded[edits[-1][0]], now, {}, True)
+        edit = _latest_edit(parent, kinds, loaded)
+        if edit is not None:
+            relations["m.replace"] = self._one(edit, now, {}, True)
         thread = kinds.get("m.thread")
         if thread and thread[-1][0] in loaded:
             relations["m.thread"] = {
@@ -143,6 +158,26 @@ class ClientEventSerializer:
         if references:
             relations["m.reference"] = {"chunk": [{"event_id": r[0]} for r in references]}
         return relations
+
+
+def _latest_edit(parent: StoredEvent, kinds: dict[str, list[_Child]],
+                 loaded: dict[str, StoredEvent]) -> StoredEvent | None:
+    """The most recent valid replacement (spec, event replacements: the largest
+    origin_server_ts, then the lexicographically largest event ID)."""
+    edits = [(ts, event_id) for event_id, _, ts in kinds.get("m.replace", [])
+             if event_id in loaded and _replaces(loaded[event_id].event, parent.event)]
+    return loaded[max(edits)[1]] if edits else None
+
+
+def _replaces(edit: Event, original: Event) -> bool:
+    """Spec ("Validity of replacement events"): same sender and type, neither a state event,
+    the original not an edit itself, and `m.new_content` (inside the ciphertext when
+    encrypted, where the server cannot look)."""
+    relates = original.content.get("m.relates_to")
+    original_is_edit = isinstance(relates, Mapping) and relates.get("rel_type") == "m.replace"
+    return edit.sender == original.sender and edit.type == original.type \
+        and not edit.is_state() and not original.is_state() and not original_is_edit \
+        and (edit.type == "m.room.encrypted" or "m.new_content" in edit.content)
 
 
 def _shallow_pdu(event: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 from closedserver.clock import now_ms
 from closedserver.errors import (
     BadJson,
+    Forbidden,
     InvalidParam,
     InvalidRoomState,
     RoomInUse,
@@ -27,6 +28,7 @@ from closedserver.matrix.room_versions import (
 from closedserver.randomness import random_string
 from closedserver.services.accounts import Accounts
 from closedserver.services.rooms.aliases import Aliases
+from closedserver.services.rooms.membership import member_content
 from closedserver.services.timeline import EventDraft, Timeline
 
 log = logging.getLogger(__name__)
@@ -79,10 +81,25 @@ class RoomCreation:
         alias = self._check_alias(request.room_alias_name)
         invitees = self._check_invitees(creator, request.invite)
         initial_state = _check_initial_state(request.initial_state)
+        try:
+            room_id = self._send_initial_events(version, creator, request, preset, alias,
+                                                invitees, initial_state)
+        except Forbidden as exc:
+            # Spec (createRoom 400): state the parameters imply that the auth rules refuse
+            # (e.g. the creator's level below what naming the room takes).
+            raise InvalidRoomState(f"The requested initial state is not allowed: "
+                                   f"{exc.message}") from None
+        log.info("%s created room %s (v%s, %s)", creator, room_id, version.identifier, preset)
+        return room_id, alias
+
+    def _send_initial_events(self, version: RoomVersion, creator: str, request: RoomRequest,
+                             preset: str, alias: str | None, invitees: list[str],
+                             initial_state: list[dict[str, Any]]) -> str:
+        """Every initial event in the spec's order, in one transaction; the room ID."""
         with self.timeline.batch():
             room_id = self._send_create(version, creator, request, preset, invitees)
-            self._send(room_id, creator, "m.room.member", self._member_content(creator),
-                       creator)
+            self._send(room_id, creator, "m.room.member",
+                       member_content(self.accounts, creator, "join"), creator)
             self._send(room_id, creator, "m.room.power_levels",
                        self._power_levels(version, creator, preset, invitees, request), "")
             if alias is not None:
@@ -97,13 +114,12 @@ class RoomCreation:
             if request.topic is not None:
                 self._send(room_id, creator, "m.room.topic", _topic_content(request.topic), "")
             for invitee in invitees:
-                content = {**self._member_content(invitee, "invite"),
+                content = {**member_content(self.accounts, invitee, "invite"),
                            **({"is_direct": True} if request.is_direct else {})}
                 self._send(room_id, creator, "m.room.member", content, invitee)
             if request.visibility == "public":
                 self.timeline.rooms.update_public(room_id, True)
-        log.info("%s created room %s (v%s, %s)", creator, room_id, version.identifier, preset)
-        return room_id, alias
+        return room_id
 
     def _send_preset(self, room_id: str, creator: str, preset: str,
                      initial_state: list[dict[str, Any]]) -> None:
@@ -178,16 +194,6 @@ class RoomCreation:
 
     def _new_room_id(self) -> str:
         return f"!{random_string(18)}:{self.accounts.server_name}"
-
-    def _member_content(self, user_id: str, membership: str = "join") -> dict[str, Any]:
-        content: dict[str, Any] = {"membership": membership}
-        user = self.accounts.store.get_user(user_id)
-        if user is not None and not user.deactivated:
-            if user.displayname:
-                content["displayname"] = user.displayname
-            if user.avatar_url:
-                content["avatar_url"] = user.avatar_url
-        return content
 
     def _power_levels(self, version: RoomVersion, creator: str, preset: str,
                       invitees: list[str], request: RoomRequest) -> dict[str, Any]:

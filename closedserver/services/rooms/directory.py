@@ -13,7 +13,6 @@ from typing import Any
 
 from closedserver.errors import Forbidden, InvalidParam, NotFound
 from closedserver.matrix.ids import is_valid_room_alias
-from closedserver.services.room_state import HISTORY_VISIBILITY
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
 from closedserver.services.sessions import Requester
@@ -68,13 +67,9 @@ class RoomDirectory:
         """Members, server admins, and anyone for a world-readable room."""
         self.access.room(room_id)
         if self.access.membership(room_id, requester.user_id) != "join" \
-                and not requester.is_admin and not self._world_readable(room_id):
+                and not requester.is_admin and not self.access.world_readable(room_id):
             raise Forbidden("You are not a member of the room")
         return self.aliases.room_aliases(room_id)
-
-    def _world_readable(self, room_id: str) -> bool:
-        event = self.access.state.current_event(room_id, *HISTORY_VISIBILITY)
-        return event is not None and event.content.get("history_visibility") == "world_readable"
 
     # published room directory
 

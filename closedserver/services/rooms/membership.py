@@ -39,7 +39,6 @@ class Membership:
         self.access = access
         self.aliases = aliases
         self.accounts = accounts
-        self.server_name = accounts.server_name
         self.server_notice_rooms = ServerNoticeRoomsStore(timeline.db)
 
     def resolve_room(self, room_id_or_alias: str) -> str:
@@ -56,11 +55,9 @@ class Membership:
 
     def join(self, user_id: str, room_id_or_alias: str, *, reason: str | None = None) -> str:
         room_id = self.resolve_room(room_id_or_alias)
-        room = self.access.room(room_id)
-        if room.blocked:
-            raise Forbidden("This room has been blocked by the server admin")
+        self._check_not_blocked(room_id)
         current = self.access.membership(room_id, user_id)
-        content = self.member_content(user_id, "join", reason)
+        content = member_content(self.accounts, user_id, "join", reason)
         if current == "join" and self._same_profile(room_id, user_id, content):
             return room_id
         authoriser = None
@@ -73,17 +70,15 @@ class Membership:
         return room_id
 
     def invite(self, sender: str, room_id: str, target: str, *,
-               reason: str | None = None, is_direct: bool = False) -> None:
+               reason: str | None = None) -> None:
         self._check_target(target)
         self.access.require_joined(room_id, sender)
         current = self.access.membership(room_id, target)
         if current in ("join", "ban"):
             raise Forbidden(f"{target} is {'already in' if current == 'join' else 'banned from'}"
                             " the room")
-        content = self.member_content(target, "invite", reason)
-        if is_direct:
-            content["is_direct"] = True
-        self._send(room_id, sender, target, content)
+        self._send(room_id, sender, target,
+                   member_content(self.accounts, target, "invite", reason))
         log.info("%s invited %s to %s", sender, target, room_id)
 
     def leave(self, user_id: str, room_id: str, *, reason: str | None = None) -> None:
@@ -93,9 +88,7 @@ class Membership:
             if current == "leave":
                 return
             raise Forbidden(f"{user_id} is not in room {room_id}")
-        if self.server_notice_rooms.is_notice_room_of(room_id, user_id):
-            raise CannotLeaveServerNoticeRoom("You cannot reject or leave the server notices "
-                                              "room")
+        self._check_may_leave(room_id, user_id)
         self._send(room_id, user_id, user_id, _with_reason({"membership": "leave"}, reason))
         log.info("%s left %s", user_id, room_id)
 
@@ -123,7 +116,8 @@ class Membership:
         current = self.access.membership(room_id, user_id)
         if current in ("join", "invite", "ban"):
             raise Forbidden(f"Cannot knock while your membership is {current}")
-        self._send(room_id, user_id, user_id, self.member_content(user_id, "knock", reason))
+        content = member_content(self.accounts, user_id, "knock", reason)
+        self._send(room_id, user_id, user_id, content)
         return room_id
 
     def forget(self, user_id: str, room_id: str) -> None:
@@ -150,22 +144,35 @@ class Membership:
     def update_profile_in_rooms(self, user_id: str) -> None:
         """Send fresh member events after a display name or avatar change."""
         for room_id in self.joined_rooms(user_id):
-            content = self.member_content(user_id, "join", None)
+            content = member_content(self.accounts, user_id, "join")
             if not self._same_profile(room_id, user_id, content):
                 self._send(room_id, user_id, user_id, content)
 
+    def check_member_state(self, sender: str, room_id: str, target: str,
+                           content: Mapping[str, Any]) -> None:
+        """PUT /state/m.room.member/{target} makes the same change as /join, /leave, /invite
+        or /ban: the same refusals apply before the auth rules (a joined member changing
+        their per-room profile passes)."""
+        membership = content.get("membership")
+        if membership == "join" and self.access.membership(room_id, target) != "join":
+            self._check_not_blocked(room_id)
+        elif membership == "leave" and target == sender:
+            self._check_may_leave(room_id, target)
+        elif membership == "invite":
+            self._check_target(target)
+        elif membership == "ban":
+            self._check_target(target, must_exist=False)
+
     # helpers
 
-    def member_content(self, user_id: str, membership: str,
-                       reason: str | None) -> dict[str, Any]:
-        content: dict[str, Any] = {"membership": membership}
-        user = self.accounts.store.get_user(user_id)
-        if user is not None and not user.deactivated:
-            if isinstance(user.displayname, str):
-                content["displayname"] = user.displayname
-            if isinstance(user.avatar_url, str) and user.avatar_url:
-                content["avatar_url"] = user.avatar_url
-        return _with_reason(content, reason)
+    def _check_not_blocked(self, room_id: str) -> None:
+        if self.access.room(room_id).blocked:
+            raise Forbidden("This room has been blocked by the server admin")
+
+    def _check_may_leave(self, room_id: str, user_id: str) -> None:
+        if self.server_notice_rooms.is_notice_room_of(room_id, user_id):
+            raise CannotLeaveServerNoticeRoom("You cannot reject or leave the server notices "
+                                              "room")
 
     def _same_profile(self, room_id: str, user_id: str, content: Mapping[str, Any]) -> bool:
         member = self.access.state.store.get_member(room_id, user_id)
@@ -176,7 +183,8 @@ class Membership:
         if not is_valid_user_id(target):
             raise InvalidParam(f"{target!r} is not a valid user ID")
         if not self.accounts.is_local(target):
-            raise Forbidden("This server does not federate: only its own users can be invited")
+            raise Forbidden("This server does not federate: only its own users can be invited "
+                            "or banned")
         if must_exist and not self.accounts.store.user_exists(target):
             raise NotFound(f"Unknown user {target}")
 
@@ -200,6 +208,19 @@ class Membership:
 
     def _send(self, room_id: str, sender: str, target: str, content: dict[str, Any]) -> None:
         self.timeline.append(room_id, EventDraft(sender, MEMBER, content, target))
+
+
+def member_content(accounts: Accounts, user_id: str, membership: str,
+                   reason: str | None = None) -> dict[str, Any]:
+    """m.room.member content for `user_id`, with their profile's displayname and avatar."""
+    content: dict[str, Any] = {"membership": membership}
+    user = accounts.store.get_user(user_id)
+    if user is not None and not user.deactivated:
+        if isinstance(user.displayname, str):
+            content["displayname"] = user.displayname
+        if isinstance(user.avatar_url, str) and user.avatar_url:
+            content["avatar_url"] = user.avatar_url
+    return _with_reason(content, reason)
 
 
 def _with_reason(content: dict[str, Any], reason: str | None) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from typing import Any
 from closedserver.errors import Forbidden, NotFound
 from closedserver.services.event_cache import StoredEvent
 from closedserver.services.filtering import RoomEventFilter
-from closedserver.services.room_state import HISTORY_VISIBILITY
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.client_events import ClientEventSerializer
 from closedserver.services.rooms.visibility import Visibility
@@ -60,7 +59,7 @@ class RoomReader:
             stored = self.events.get(member.event_id)
             if stored is not None and self._was_member_before(stored):
                 return self.access.state.state_ids_after(stored)
-        if self._world_readable(room_id):
+        if self.access.world_readable(room_id):
             return self.access.state.current_state_ids(room_id)
         raise Forbidden(f"You are not allowed to read the state of {room_id}")
 
@@ -70,10 +69,6 @@ class RoomReader:
         previous = self.events.get(leave.replaces_state)
         return previous is not None and previous.event.content.get("membership") in (
             "join", "invite", "knock")
-
-    def _world_readable(self, room_id: str) -> bool:
-        event = self.access.state.current_event(room_id, *HISTORY_VISIBILITY)
-        return event is not None and event.content.get("history_visibility") == "world_readable"
 
     def get_state(self, requester: Requester, room_id: str) -> list[dict[str, Any]]:
         state_ids = self.readable_state_ids(requester.user_id, room_id)
@@ -223,7 +218,7 @@ class RoomReader:
         if membership in ("join", "leave", "ban", "invite", "knock"):
             return
         self.access.room(room_id)
-        if not self._world_readable(room_id):
+        if not self.access.world_readable(room_id):
             raise Forbidden(f"You are not allowed to read the history of {room_id}")
 
     # context and timestamps

@@ -12,6 +12,7 @@ backwards from `sN` starts at N, forwards starts after N; `to` bounds the walk t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +51,8 @@ class Relations:
         depth = RECURSION_DEPTH if query.recurse else 1
         candidates = self._descendants(room_id, event_id, query, depth)
         in_range = _in_range(candidates, query)
-        found, more = self._take_visible(requester.user_id, in_range,
-                                         max(0, min(query.limit, MAX_LIMIT)))
+        found, more = self.reader.visibility.take_visible(
+            requester.user_id, self._batches(in_range), max(0, min(query.limit, MAX_LIMIT)))
         body: dict[str, Any] = {"chunk": self.reader.serializer.serialize(
             found, user_id=requester.user_id, device_id=requester.device_id)}
         if more and found:
@@ -80,20 +81,12 @@ class Relations:
                 break
         return sorted((stream, child_id) for child_id, stream in found.items())
 
-    def _take_visible(self, user_id: str, candidates: list[tuple[int, str]],
-                      limit: int) -> tuple[list[StoredEvent], bool]:
-        """Up to `limit` visible events in candidate order, and whether more remain."""
-        found: list[StoredEvent] = []
+    def _batches(self, candidates: list[tuple[int, str]]) -> Iterator[list[StoredEvent]]:
+        """The candidates' events, loaded _BATCH at a time, in candidate order."""
         for start in range(0, len(candidates), _BATCH):
             batch_ids = [event_id for _, event_id in candidates[start:start + _BATCH]]
             loaded = self.events.get_many(batch_ids)
-            batch = [loaded[e] for e in batch_ids if e in loaded]
-            visible, _ = self.reader.visibility.filter_events(user_id, batch)
-            for stored in visible:
-                if len(found) == limit:
-                    return found, True
-                found.append(stored)
-        return found, False
+            yield [loaded[e] for e in batch_ids if e in loaded]
 
 
 def _in_range(candidates: list[tuple[int, str]], query: RelationsQuery) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ from closedserver.errors import NotFound
 from closedserver.services.accounts import Accounts
 from closedserver.services.rooms.reading import RoomReader
 from closedserver.services.sessions import Requester
+from closedserver.storage.reports import ReportsStore
 from closedserver.storage.rooms import RoomsStore
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class Reports:
         self.reader = reader
         self.accounts = accounts
         self.rooms: RoomsStore = reader.access.rooms
+        self.store = ReportsStore(self.rooms.db)
 
     def report_event(self, requester: Requester, room_id: str, event_id: str,
                      reason: str | None, score: int | None) -> int:
@@ -48,7 +50,7 @@ class Reports:
                 event_id: str | None = None, target_user_id: str | None = None,
                 reason: str | None, score: int | None = None) -> int:
         with self.rooms.db.transaction():
-            report_id = self.rooms.insert_report(
+            report_id = self.store.insert_report(
                 room_id=room_id, event_id=event_id, target_user_id=target_user_id,
                 reporter=requester.user_id, reason=reason, score=score, created_ts=now_ms())
         log.info("%s reported %s", requester.user_id,

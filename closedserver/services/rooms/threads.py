@@ -10,11 +10,11 @@ never were in the room read only world-readable rooms; banned users and unknown 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from closedserver.errors import Forbidden, InvalidParam
 from closedserver.services.event_cache import StoredEvent
-from closedserver.services.room_state import HISTORY_VISIBILITY
 from closedserver.services.rooms.reading import RoomReader
 from closedserver.services.sessions import Requester
 from closedserver.services.stream_tokens import make_token, parse_stream_token
@@ -40,50 +40,42 @@ class Threads:
         if limit < 1:
             raise InvalidParam("limit must be greater than zero")
         before = parse_stream_token(from_token) + 1 if from_token is not None else _END
-        self._require_view(requester.user_id, room_id)
-        roots, more = self._collect(requester.user_id, room_id, include == "participated",
-                                    before, min(limit, MAX_LIMIT))
+        user_id = requester.user_id
+        self._require_view(user_id, room_id)
+        rows: dict[str, ThreadRootRow] = {}
+
+        def keep(root: StoredEvent) -> bool:
+            return include == "all" or root.event.sender == user_id \
+                or rows[root.event_id].user_replied
+
+        roots, more = self.reader.visibility.take_visible(
+            user_id, self._root_batches(room_id, user_id, before, rows), min(limit, MAX_LIMIT),
+            keep)
         body: dict[str, Any] = {"chunk": self.reader.serializer.serialize(
-            [stored for stored, _ in roots], user_id=requester.user_id,
-            device_id=requester.device_id)}
+            roots, user_id=user_id, device_id=requester.device_id)}
         if more and roots:
-            body["next_batch"] = make_token(roots[-1][1] - 1)
+            body["next_batch"] = make_token(rows[roots[-1].event_id].latest_stream_ordering - 1)
         return body
 
-    def _collect(self, user_id: str, room_id: str, participated_only: bool, before: int,
-                 limit: int) -> tuple[list[tuple[StoredEvent, int]], bool]:
-        """Up to `limit` visible roots with their latest reply position; whether more
-        may follow."""
-        found: list[tuple[StoredEvent, int]] = []
+    def _root_batches(self, room_id: str, user_id: str, before: int,
+                      rows: dict[str, ThreadRootRow]) -> Iterator[list[StoredEvent]]:
+        """The room's thread roots last active before `before`, most recently active first,
+        _BATCH at a time; each root's row is put in `rows`."""
         while True:
-            rows = self.store.list_thread_roots(room_id, user_id, before=before, limit=_BATCH)
-            for row, stored in self._visible_roots(user_id, room_id, rows):
-                if participated_only and not (row.user_replied
-                                              or stored.event.sender == user_id):
-                    continue
-                if len(found) == limit:
-                    return found, True
-                found.append((stored, row.latest_stream_ordering))
-            if len(rows) < _BATCH:
-                return found, False
-            before = rows[-1].latest_stream_ordering
-
-    def _visible_roots(self, user_id: str, room_id: str, rows: list[ThreadRootRow]
-                       ) -> list[tuple[ThreadRootRow, StoredEvent]]:
-        loaded = self.events.get_many(row.root_id for row in rows)
-        roots = [loaded[r.root_id] for r in rows
-                 if r.root_id in loaded and loaded[r.root_id].room_id == room_id]
-        visible, _ = self.reader.visibility.filter_events(user_id, roots)
-        visible_ids = {stored.event_id for stored in visible}
-        return [(row, loaded[row.root_id]) for row in rows if row.root_id in visible_ids]
+            batch = self.store.list_thread_roots(room_id, user_id, before=before, limit=_BATCH)
+            rows.update((row.root_id, row) for row in batch)
+            loaded = self.events.get_many(row.root_id for row in batch)
+            yield [loaded[row.root_id] for row in batch
+                   if row.root_id in loaded and loaded[row.root_id].room_id == room_id]
+            if len(batch) < _BATCH:
+                return
+            before = batch[-1].latest_stream_ordering
 
     def _require_view(self, user_id: str, room_id: str) -> None:
         membership = self.access.membership(room_id, user_id)
         if membership in ("join", "invite", "knock", "leave"):
             return
-        if membership != "ban" and self.access.rooms.get_room(room_id) is not None:
-            event = self.access.state.current_event(room_id, *HISTORY_VISIBILITY)
-            if event is not None \
-                    and event.content.get("history_visibility") == "world_readable":
-                return
+        if membership != "ban" and self.access.rooms.get_room(room_id) is not None \
+                and self.access.world_readable(room_id):
+            return
         raise Forbidden("You are not allowed to view this room")

@@ -148,9 +148,10 @@ class RoomUpgrades:
     def _copy_bans(self, user_id: str, room_id: str, new_room_id: str) -> None:
         if not self.access.has_level(new_room_id, user_id, "ban"):
             return
-        own = self.access.user_level(new_room_id, user_id)
-        for member in self.access.state.store.list_members(room_id, "ban"):
-            if self.access.user_level(new_room_id, member.user_id) < own:
+        banned = self.access.state.store.list_members(room_id, "ban")
+        levels = self.access.user_levels(new_room_id, [user_id, *(m.user_id for m in banned)])
+        for member in banned:
+            if levels[member.user_id] < levels[user_id]:
                 content: dict[str, Any] = {"membership": "ban"}
                 self.timeline.append(new_room_id, EventDraft(user_id, "m.room.member", content,
                                                              member.user_id))

@@ -13,7 +13,7 @@ their own join, invite or leave.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.services.room_state import HISTORY_VISIBILITY, RoomState
@@ -54,6 +54,22 @@ class Visibility:
 
     def can_see_event(self, user_id: str, stored: StoredEvent) -> bool:
         return bool(self.filter_events(user_id, [stored])[0])
+
+    def take_visible(self, user_id: str, batches: Iterable[Sequence[StoredEvent]], limit: int,
+                     keep: Callable[[StoredEvent], bool] = lambda stored: True
+                     ) -> tuple[list[StoredEvent], bool]:
+        """Up to `limit` events the user may see and `keep` accepts, in the order of the
+        batches (read lazily, judged a batch at a time); and whether more such events follow.
+        """
+        found: list[StoredEvent] = []
+        for batch in batches:
+            for stored in self.filter_events(user_id, batch)[0]:
+                if not keep(stored):
+                    continue
+                if len(found) == limit:
+                    return found, True
+                found.append(stored)
+        return found, False
 
     def _allowed(self, user_id: str, stored: StoredEvent, membership: str, visibility: str,
                  joined_until: dict[str, int]) -> bool:

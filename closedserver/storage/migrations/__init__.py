@@ -16,6 +16,7 @@ from closedserver.storage.database import Database
 from closedserver.storage.migrations import (
     m0001_accounts,
     m0100_rooms,
+    m0110_rooms_txn_scope,
     m0300_media,
     m0400_e2ee_keys,
     m0500_rooms_extras_thread_index,
@@ -36,6 +37,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0400_e2ee_keys", m0400_e2ee_keys.migrate),
     ("0600_sync", m0600_sync.migrate),
     ("0800_admin_service_user_and_notices", m0800_admin_service_user_and_notices.migrate),
+    ("0110_rooms_txn_scope", m0110_rooms_txn_scope.migrate),
 ]
 
 
