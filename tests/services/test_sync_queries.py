@@ -12,7 +12,7 @@ from closedserver.services.filtering import SyncFilter
 from closedserver.services.stream_tokens import StreamToken, parse_token
 from closedserver.services.sync import SyncRequest
 from tests.helpers import register
-from tests.sync_helpers import create_room, send_text, sync
+from tests.sync_helpers import create_room, send_text, shared_room, sync
 
 
 @pytest.fixture
@@ -22,17 +22,23 @@ def hs(server):
     homeserver.close()
 
 
-def _count_queries(hs, user, since: str) -> tuple[int, dict]:
+def _statements(hs, user, since: str | None) -> tuple[list[str], dict]:
     statements: list[str] = []
     # The token's typing serial is the server process's; use this HomeServer's own.
-    token = StreamToken(parse_token(since).position, hs.typing.serial)
+    token = None if since is None else StreamToken(parse_token(since).position,
+                                                   hs.typing.serial)
     request = SyncRequest(user.user_id, user.device_id, token, SyncFilter())
     hs.db.conn.set_trace_callback(statements.append)
     try:
         result = asyncio.run(hs.sync.builder.build(request, hs.sync.builder.window(request)))
     finally:
         hs.db.conn.set_trace_callback(None)
-    return len(statements), result.body
+    return statements, result.body
+
+
+def _count_queries(hs, user, since: str) -> tuple[int, dict]:
+    statements, body = _statements(hs, user, since)
+    return len(statements), body
 
 
 def test_a_quiet_incremental_sync_is_a_few_queries_whatever_the_rooms(hs, server):
@@ -58,3 +64,22 @@ def test_one_new_message_costs_a_few_more(hs, server):
     count, body = _count_queries(hs, user, since)
     assert list(body["rooms"]["join"]) == [rooms[7]]
     assert count <= 22  # + the room: its events (from the cache or one query), relations
+
+
+def test_unread_counts_of_all_rooms_are_read_together(hs, server):
+    user, other = register(server.url), register(server.url)
+    rooms = [shared_room(other, user) for _ in range(12)]
+    for room_id in rooms:
+        send_text(other, room_id)
+    send_text(user, rooms[0])  # read up to here (an own event)
+    user.post(f"/rooms/{rooms[1]}/receipt/m.read/{send_text(other, rooms[1])}")
+    statements, body = _statements(hs, user, None)
+    counting = [s for s in statements if "push_" in s or "FROM receipts" in s]
+    # The read positions, then the counts (+ the receipts shown in `ephemeral`).
+    assert len(counting) <= 3, counting
+    unread = {room_id: body["rooms"]["join"][room_id]["unread_notifications"]
+              for room_id in rooms}
+    assert unread[rooms[0]] == unread[rooms[1]] == {"notification_count": 0,
+                                                    "highlight_count": 0}
+    assert all(counts == {"notification_count": 1, "highlight_count": 0}
+               for counts in list(unread.values())[2:])
