@@ -52,11 +52,6 @@ class SyncStore:
             "AND stream_ordering < ? AND state_key IS NOT NULL ORDER BY stream_ordering",
             (room_id, after, before))]
 
-    def list_joined_user_ids(self, room_id: str) -> list[str]:
-        return [row[0] for row in self.db.conn.execute(
-            "SELECT user_id FROM room_members WHERE room_id = ? AND membership = 'join'",
-            (room_id,))]
-
     def count_members(self, room_id: str) -> dict[str, int]:
         """{membership: number of users} in a room."""
         return {row[0]: row[1] for row in self.db.conn.execute(

@@ -128,11 +128,12 @@ class RoomBuilder:
         user joined in it)."""
         if ctx.window.initial:
             return
+        members = self.state.room_state.store
         if plan.section == "leave":
-            ctx.departed.update(self.summary.store.list_joined_user_ids(plan.room_id))
+            ctx.departed.update(members.list_joined_user_ids(plan.room_id))
             return
         if plan.since is None:
-            ctx.new_sharers.update(self.summary.store.list_joined_user_ids(plan.room_id))
+            ctx.new_sharers.update(members.list_joined_user_ids(plan.room_id))
             return
         for stored in batch.scanned:
             event = stored.event
