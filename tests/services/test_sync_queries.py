@@ -83,3 +83,34 @@ def test_unread_counts_of_all_rooms_are_read_together(hs, server):
                                                     "highlight_count": 0}
     assert all(counts == {"notification_count": 1, "highlight_count": 0}
                for counts in list(unread.values())[2:])
+
+
+def _work(hs, user, since: str) -> int:
+    """SQLite's work for the sync (virtual machine steps, in tens)."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    hs.db.conn.set_progress_handler(count, 10)
+    try:
+        _statements(hs, user, since)
+    finally:
+        hs.db.conn.set_progress_handler(None, 100)
+    return steps
+
+
+def test_a_woken_sync_does_not_visit_every_room_of_its_user(hs, server):
+    """A sync woken by one message reads that message's window, not each of its user's
+    rooms: one user in 2 rooms, one in 40, the same cost."""
+    few, many = register(server.url), register(server.url)
+    room_id = shared_room(few, many)
+    create_room(few)
+    for _ in range(38):
+        create_room(many)
+    since = sync(few, set_presence="offline")["next_batch"]
+    send_text(few, room_id, "wake up")
+    few.post(f"/rooms/{room_id}/receipt/m.read/{send_text(many, room_id)}")
+    assert _work(hs, many, since) < 1.5 * _work(hs, few, since)

@@ -20,6 +20,7 @@ from closedserver.storage.migrations import (
     m0400_e2ee_keys,
     m0500_rooms_extras_thread_index,
     m0600_sync,
+    m0610_sync_receipts_by_stream,
     m0700_push_notifications,
     m0800_admin_service_user_and_notices,
 )
@@ -36,6 +37,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0400_e2ee_keys", m0400_e2ee_keys.migrate),
     ("0600_sync", m0600_sync.migrate),
     ("0800_admin_service_user_and_notices", m0800_admin_service_user_and_notices.migrate),
+    ("0610_sync_receipts_by_stream", m0610_sync_receipts_by_stream.migrate),
 ]
 
 
