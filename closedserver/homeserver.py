@@ -271,7 +271,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         filters=Filters(db),
         sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
                         presence, account_data, push.counts,
-                        E2eeSync(to_device, keys, device_lists)))
+                        E2eeSync(to_device, keys, device_lists, room_state.store)))
     return hs
 
 

@@ -102,15 +102,26 @@ def _work(hs, user, since: str) -> int:
     return steps
 
 
-def test_a_woken_sync_does_not_visit_every_room_of_its_user(hs, server):
-    """A sync woken by one message reads that message's window, not each of its user's
-    rooms: one user in 2 rooms, one in 40, the same cost."""
+def _few_and_many(server) -> tuple:
+    """Two users sharing a room, one in 2 rooms, one in 40, and a sync token."""
     few, many = register(server.url), register(server.url)
     room_id = shared_room(few, many)
     create_room(few)
     for _ in range(38):
         create_room(many)
-    since = sync(few, set_presence="offline")["next_batch"]
+    return few, many, room_id, sync(few, set_presence="offline")["next_batch"]
+
+
+def test_a_woken_sync_does_not_visit_every_room_of_its_user(hs, server):
+    """A sync woken by one message reads that message's window, not each of its user's
+    rooms: the user in 40 rooms costs what the one in 2 does."""
+    few, many, room_id, since = _few_and_many(server)
     send_text(few, room_id, "wake up")
     few.post(f"/rooms/{room_id}/receipt/m.read/{send_text(many, room_id)}")
+    assert _work(hs, many, since) < 1.5 * _work(hs, few, since)
+
+
+def test_a_device_change_elsewhere_does_not_walk_every_room_of_the_user(hs, server):
+    few, many, _, since = _few_and_many(server)
+    register(server.url)  # a stranger's new device: a device-list change in the window
     assert _work(hs, many, since) < 1.5 * _work(hs, few, since)
