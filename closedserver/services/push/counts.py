@@ -116,6 +116,8 @@ class PushCounts:
     def unread_counts_of_rooms(self, user_id: str, room_ids: Sequence[str], *,
                                by_thread: bool = False) -> dict[str, RoomCounts]:
         """unread_counts for several rooms, in a few queries whatever their number."""
+        if not room_ids:
+            return {}
         reads = self.read_positions(user_id, room_ids)
         # Read after the positions, so that every position is at or before it.
         upto = current_stream_position(self.db.conn)
