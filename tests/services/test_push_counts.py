@@ -49,12 +49,14 @@ def db(tmp_path):
     database.close()
 
 
-def add(db, position: int, thread_id: str | None = None, highlight: bool = False) -> None:
+def add(db, position: int, thread_id: str | None = None, highlight: bool = False,
+        room_id: str = ROOM) -> None:
     """A notifying row at `position` (the stream has reached it, as in the server)."""
     with db.transaction() as conn:
         conn.execute("UPDATE stream_position SET position = max(position, ?)", (position,))
         PushActionsStore(db).insert_actions([ActionRow(
-            USER, position, ROOM, f"$e{position}", thread_id, True, highlight, '["notify"]')])
+            USER, position, room_id, f"$e{position}", thread_id, True, highlight,
+            '["notify"]')])
 
 
 def counts(notifications: int, highlights: int = 0) -> dict[str, int]:
@@ -97,3 +99,20 @@ def test_the_users_own_events_read_the_room_up_to_them(db):
     assert service.unread_counts(USER, ROOM) == (counts(1), {})
     read = service.read_positions(USER, [ROOM])[ROOM]
     assert read.is_read(ROOT, 4) and read.is_read(None, 3) and not read.is_read(None, 5)
+
+
+def test_many_rooms_at_once_with_the_cache_and_a_redaction(db):
+    other = "!other:example.org"
+    for position, room_id in [(1, ROOM), (2, other), (3, other)]:
+        add(db, position, room_id=room_id)
+    service = PushCounts(db, StateStore(db))
+    rooms = service.unread_counts_of_rooms(USER, [ROOM, other, "!quiet:example.org"])
+    assert {room_id: room[0] for room_id, room in rooms.items()} == {
+        ROOM: counts(1), other: counts(2), "!quiet:example.org": counts(0)}
+    add(db, 4, room_id=other)  # counted from the cache: only the new row is read
+    assert service.unread_counts(USER, other) == (counts(3), {})
+    with db.transaction():  # a redaction takes its event's row away
+        PushActionsStore(db).delete_actions_at(3)
+    service.forget_room(other)
+    assert service.unread_counts_of_rooms(USER, [ROOM, other]) == {
+        ROOM: (counts(1), {}), other: (counts(2), {})}
