@@ -214,7 +214,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     account_data = AccountData(db, notifier)
     access = RoomAccess(events, room_state, RoomsStore(db))
     receipts = Receipts(db, events, access, account_data, notifier)
-    push = _build_push(config, db, events, room_state, account_data, notifier, receipts)
+    push = _build_push(config, db, events, room_state, account_data, notifier)
     accounts.on_user_created.append(push.rules.on_user_created)
     timeline = Timeline(db, events, room_state, notifier, config.server.server_name,
                         signing_key, push=push.actions)
@@ -231,6 +231,8 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         db, notifier, users_sharing_a_room=room_state.store.users_sharing_a_room)
     accounts.on_devices_changed = device_lists.note_device_change
     cross_signing = CrossSigning(db, config.server.server_name, device_lists)
+    keys = DeviceKeys(db, config.server.server_name, device_lists, cross_signing)
+    to_device = ToDevice(db, config.server.server_name, notifier)
     typing = Typing(access, notifier)
     presence = Presence(db, notifier, room_state.store, enabled=config.presence.enabled,
                         offline_after_ms=config.presence_offline_after_ms)
@@ -263,16 +265,13 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
                                     serializer),
         pushers=push.pushers, push_delivery=push.delivery,
         device_lists=device_lists,
-        keys=DeviceKeys(db, config.server.server_name, device_lists, cross_signing),
-        cross_signing=cross_signing,
-        to_device=ToDevice(db, config.server.server_name, notifier),
+        keys=keys, cross_signing=cross_signing, to_device=to_device,
         key_backup=KeyBackup(db), typing=typing,
         receipts=receipts, presence=presence,
         filters=Filters(db),
         sync=build_sync(db, notifier, events, room_state, visibility, serializer, typing,
-                        presence, account_data))
-    hs.sync.connect(notifications=hs.notifications,
-                    e2ee=E2eeSync(hs.to_device, hs.keys, hs.device_lists))
+                        presence, account_data, push.counts,
+                        E2eeSync(to_device, keys, device_lists, room_state.store)))
     return hs
 
 
@@ -286,12 +285,11 @@ class _PushServices:
 
 
 def _build_push(config: Config, db: Database, events: EventCache, room_state: RoomState,
-                account_data: AccountData, notifier: Notifier,
-                receipts: Receipts) -> _PushServices:
+                account_data: AccountData, notifier: Notifier) -> _PushServices:
     """Push rules, counts, pushers and delivery; `actions` is the Timeline's hook."""
     push = config.push
     rules = PushRulesService(db, account_data, notifier)
-    counts = PushCounts(db, room_state.store, receipts)
+    counts = PushCounts(db, room_state.store)
     policy = GatewayPolicy(Allowlist(push.gateway_allowlist))
     pushers = Pushers(db, policy)
     delivery = PushDelivery(pushers, counts, events, room_state, policy, DeliverySettings(

@@ -59,12 +59,15 @@ class EventFilter:
         return cls(_limit(data), _str_list(data, "types"), _str_list(data, "not_types") or (),
                    _str_list(data, "senders"), _str_list(data, "not_senders") or ())
 
-    def allows_fields(self, event_type: str, sender: str) -> bool:
+    def allows_type(self, event_type: str) -> bool:
+        """The type lists only: what applies to events without a sender (ephemeral events,
+        the user's own account data)."""
         if self.not_types and _matches_any(event_type, self.not_types):
             return False
-        if self.types is not None and not _matches_any(event_type, self.types):
-            return False
-        if sender in self.not_senders:
+        return self.types is None or _matches_any(event_type, self.types)
+
+    def allows_fields(self, event_type: str, sender: str) -> bool:
+        if not self.allows_type(event_type) or sender in self.not_senders:
             return False
         return self.senders is None or sender in self.senders
 
@@ -97,6 +100,12 @@ class RoomEventFilter(EventFilter):
         if room_id in self.not_rooms:
             return False
         return self.rooms is None or room_id in self.rooms
+
+    def keeps_everything(self) -> bool:
+        """Whether every event passes (then the filter need not be applied)."""
+        return self.types is None and not self.not_types and self.senders is None \
+            and not self.not_senders and self.rooms is None and not self.not_rooms \
+            and self.contains_url is None
 
     def allows(self, event: Event) -> bool:
         if not super().allows(event) or not self.allows_room(event.room_id):

@@ -63,8 +63,8 @@ class Presence:
         """GET /presence/{userId}/status: 404 for unknown users, 403 without a shared room."""
         if not self.accounts.user_exists(user_id):
             raise NotFound(f"Unknown user {user_id}")
-        if requester_id != user_id and user_id not in self.members.users_sharing_a_room(
-                requester_id):
+        if requester_id != user_id and not self.members.list_users_sharing_a_room(
+                requester_id, [user_id]):
             raise Forbidden("You are not allowed to see their presence")
         if not self.enabled:
             return {"presence": OFFLINE}

@@ -37,7 +37,6 @@ class Receipts:
         self.account_data = account_data
         self.notifier = notifier
         self.store = ReceiptsStore(db)
-        self._versions: dict[tuple[str, str], int] = {}
 
     def post_receipt(self, user_id: str, room_id: str, receipt_type: str, event_id: str,
                      thread_id: Any = None) -> None:
@@ -93,17 +92,10 @@ class Receipts:
                 return
             self.store.upsert_receipt(room_id, receipt_type, user_id, thread, stored.event_id,
                                       stored.stream_ordering, now_ms())
-        key = (user_id, room_id)
-        self._versions[key] = self._versions.get(key, 0) + 1
         if receipt_type == READ_PRIVATE:
             self.notifier.notify_users([user_id])
         else:
             self.notifier.notify_users(self.access.state.store.list_joined_user_ids(room_id))
-
-    def receipts_version(self, user_id: str, room_id: str) -> int:
-        """Changes whenever the user's read receipts in the room move (in this process),
-        so counts computed from them can be cached."""
-        return self._versions.get((user_id, room_id), 0)
 
     def _move_fully_read(self, user_id: str, room_id: str, stored: StoredEvent) -> None:
         current = self.account_data.store.get_account_data(user_id, room_id, FULLY_READ)

@@ -60,16 +60,3 @@ class PresenceStore:
         """Users whose persisted state is not offline (to time them out after a restart)."""
         return [PresenceRow(*row) for row in self.db.conn.execute(
             f"SELECT {_COLUMNS} FROM presence WHERE state != 'offline'")]
-
-    def list_users_sharing_a_room(self, user_id: str, among: Iterable[str]) -> set[str]:
-        """Those of `among` who are joined to a room `user_id` is joined to (+ the user)."""
-        candidates = set(among)
-        wanted = sorted(candidates - {user_id})
-        shared = {user_id} & candidates
-        for chunk, marks in in_chunks(wanted):
-            shared.update(row[0] for row in self.db.conn.execute(
-                "SELECT DISTINCT other.user_id FROM room_members other "
-                "JOIN room_members mine ON mine.room_id = other.room_id "
-                f"WHERE other.user_id IN ({marks}) AND other.membership = 'join' "
-                "AND mine.user_id = ? AND mine.membership = 'join'", (*chunk, user_id)))
-        return shared

@@ -1,11 +1,12 @@
-"""SQL for push actions (what evaluation decided per user and event) and for the implicit
-read positions a user's own events create.
+"""SQL for push actions (what evaluation decided per user and event), for the implicit
+read positions a user's own events create, and for reading where users have read up to.
 
 `push_actions` rows exist only for events that notify or highlight a local user. Unread
 counts and GET /notifications are range scans of the index (user_id, room_id,
 stream_ordering, ...); the event ID comes from the events table (same stream position).
 `thread_id` is NULL for the main timeline (threaded read receipts call it 'main').
-`push_own_reads` holds the position of each local user's latest event per room.
+`push_own_reads` holds the position of each local user's latest event per room; with the
+read receipts (receipts table) it says where a user has read up to.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, in_chunks
 
 MAIN_THREAD = "main"
+CHUNK = 500
+"""Rooms per statement (bound parameters stay far below SQLite's limit)."""
 
 _SELECT_ACTIONS = (
     "SELECT a.user_id, a.stream_ordering, a.room_id, e.event_id, a.thread_id, a.notify, "
@@ -48,6 +51,16 @@ class ThreadCount:
     highlights: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReadMark:
+    """How far a user has read in one room: in one thread ('main' or a thread root), or in
+    every thread (`thread_id` '': an unthreaded receipt, or the user's own latest event)."""
+
+    room_id: str
+    thread_id: str
+    stream_ordering: int
+
+
 class PushActionsStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -75,27 +88,49 @@ class PushActionsStore:
 
     # reading
 
-    def get_own_read(self, user_id: str, room_id: str) -> int:
-        """The position of the user's latest event in the room (0: none)."""
-        row = self.db.conn.execute(
-            "SELECT stream_ordering FROM push_own_reads WHERE user_id = ? AND room_id = ?",
-            (user_id, room_id)).fetchone()
-        return row[0] if row else 0
+    def list_read_marks(self, user_id: str, room_ids: Sequence[str],
+                        receipt_types: Sequence[str]) -> list[ReadMark]:
+        """The user's own latest event and most advanced read receipt (of these types) per
+        thread, in each of these rooms; one statement per IN_CHUNK rooms."""
+        types = ",".join("?" * len(receipt_types))
+        found: list[ReadMark] = []
+        for chunk, rooms in in_chunks(room_ids):
+            found.extend(ReadMark(*row) for row in self.db.conn.execute(
+                "SELECT room_id, '', stream_ordering FROM push_own_reads "
+                f"WHERE user_id = ? AND room_id IN ({rooms}) UNION ALL "
+                "SELECT room_id, thread_id, max(event_stream_ordering) FROM receipts "
+                f"WHERE user_id = ? AND room_id IN ({rooms}) AND receipt_type IN ({types}) "
+                "GROUP BY room_id, thread_id",
+                (user_id, *chunk, user_id, *chunk, *receipt_types)))
+        return found
 
-    def count_unread(self, user_id: str, room_id: str, after: int) -> list[ThreadCount]:
-        """Per thread: rows with notify and with highlight after position `after`."""
-        rows = self.db.conn.execute(
-            "SELECT thread_id, sum(notify), sum(highlight) FROM push_actions "
-            "WHERE user_id = ? AND room_id = ? AND stream_ordering > ? GROUP BY thread_id",
-            (user_id, room_id, after))
-        return [ThreadCount(row[0], row[1], row[2]) for row in rows]
+    def count_unread(self, user_id: str, after: dict[str, int],
+                     upto: int) -> dict[str, list[ThreadCount]]:
+        """Per room and thread: the rows with notify and with highlight at positions in
+        (after[room], upto]; one statement per CHUNK rooms."""
+        found: dict[str, list[ThreadCount]] = {}
+        rooms = list(after.items())
+        for start in range(0, len(rooms), CHUNK):
+            chunk = rooms[start:start + CHUNK]
+            values = ",".join("(?, ?)" for _ in chunk)
+            for room_id, thread_id, notifications, highlights in self.db.conn.execute(
+                    f"WITH counted (room_id, read_upto) AS (VALUES {values}) "
+                    "SELECT a.room_id, a.thread_id, sum(a.notify), sum(a.highlight) "
+                    "FROM counted JOIN push_actions a ON a.user_id = ? "
+                    "AND a.room_id = counted.room_id AND a.stream_ordering > counted.read_upto "
+                    "AND a.stream_ordering <= ? GROUP BY a.room_id, a.thread_id",
+                    (*(value for pair in chunk for value in pair), user_id, upto)):
+                found.setdefault(room_id, []).append(
+                    ThreadCount(thread_id, notifications, highlights))
+        return found
 
     def count_unread_in_thread(self, user_id: str, room_id: str, thread_id: str | None,
-                               after: int) -> ThreadCount:
+                               after: int, upto: int) -> ThreadCount:
         row = self.db.conn.execute(
             "SELECT coalesce(sum(notify), 0), coalesce(sum(highlight), 0) "
             "FROM push_actions WHERE user_id = ? AND room_id = ? AND stream_ordering > ? "
-            "AND thread_id IS ?", (user_id, room_id, after, thread_id)).fetchone()
+            "AND stream_ordering <= ? AND thread_id IS ?",
+            (user_id, room_id, after, upto, thread_id)).fetchone()
         return ThreadCount(thread_id, row[0], row[1])
 
     def list_actions_in_room(self, user_id: str, room_id: str, *, before: int, limit: int,

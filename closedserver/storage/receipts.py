@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from closedserver.storage.database import Database, in_chunks, next_stream_position
+from closedserver.storage.sync import in_joined_room
 
 UNTHREADED = ""
 PRIVATE = "m.read.private"
 
 _COLUMNS = ("room_id, receipt_type, user_id, thread_id, event_id, event_stream_ordering, ts, "
             "stream_id")
-# Rooms the user is joined to (a subquery answered by the room_members_user index).
-_MY_ROOMS = "SELECT room_id FROM room_members WHERE user_id = ? AND membership = 'join'"
 # Private receipts are only ever shown to their owner.
 _VISIBLE = f"(receipt_type != '{PRIVATE}' OR user_id = ?)"
 
@@ -78,7 +77,8 @@ class ReceiptsStore:
         may see them (no one else's private receipts)."""
         return [ReceiptRow(*row) for row in self.db.conn.execute(
             f"SELECT {_COLUMNS} FROM receipts WHERE stream_id > ? AND stream_id <= ? "
-            f"AND {_VISIBLE} AND room_id IN ({_MY_ROOMS})", (since, upto, user_id, user_id))]
+            f"AND {_VISIBLE} AND {in_joined_room('receipts', since, upto)}",
+            (since, upto, user_id, user_id))]
 
     def list_room_receipts(self, room_ids: Sequence[str], user_id: str,
                            upto: int) -> list[ReceiptRow]:

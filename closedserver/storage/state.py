@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from closedserver.storage.database import Database
+from closedserver.storage.database import Database, in_chunks
 
 StateKey = tuple[str, str]
 
@@ -159,3 +159,17 @@ class StateStore:
             "JOIN room_members other ON other.room_id = mine.room_id "
             "WHERE mine.user_id = ? AND mine.membership = 'join' "
             "AND other.membership = 'join'", (user_id,))} | {user_id}
+
+    def list_users_sharing_a_room(self, user_id: str, among: Iterable[str]) -> set[str]:
+        """Those of `among` who are joined to a room `user_id` is joined to (+ the user):
+        a join from their memberships, so it costs what they are in, not what the user is."""
+        candidates = set(among)
+        wanted = sorted(candidates - {user_id})
+        shared = {user_id} & candidates
+        for chunk, marks in in_chunks(wanted):
+            shared.update(row[0] for row in self.db.conn.execute(
+                "SELECT DISTINCT other.user_id FROM room_members other "
+                "JOIN room_members mine ON mine.room_id = other.room_id "
+                f"WHERE other.user_id IN ({marks}) AND other.membership = 'join' "
+                "AND mine.user_id = ? AND mine.membership = 'join'", (*chunk, user_id)))
+        return shared

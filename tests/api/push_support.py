@@ -1,5 +1,5 @@
 """Helpers for the push tests: rooms, messages, and reading unread counts through the push
-counting service on the server's own SQLite file (there is no /sync on this branch)."""
+counting service on the server's own SQLite file."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 rules.py          each user's push rules: storage, /pushrules operations, m.push_rules
 evaluation.py     PushActions.on_event: the Timeline's hook, evaluating every new event
-counts.py         unread notification/highlight counts; the ReadReceipts seam
+counts.py         unread notification/highlight counts (read positions from receipts)
 notifications.py  GET /notifications
 allowlist.py      the [push] gateway_allowlist rules (pure; config.py uses it too)
 gateway.py        checking a gateway (allow-list, DNS, addresses) before talking to it

@@ -96,7 +96,9 @@ class PushDelivery:
     # called by others (synchronously, possibly inside a transaction)
 
     def wake(self, user_ids: set[str]) -> None:
-        """New notifying rows for these users: look for them after the commit."""
+        """New notifying rows for these users: look for them after the commit. (Who has a
+        pusher is read again only after a change here: another process only ever deletes
+        pushers, and a stale name only costs a dispatch that finds nothing.)"""
         if self._users_with_pushers is None:
             self._users_with_pushers = self.store.list_user_ids_with_pushers()
         if not user_ids.isdisjoint(self._users_with_pushers):
@@ -138,7 +140,6 @@ class PushDelivery:
         """Queue every committed notifying row after the cursor for its user's pushers;
         the cursor then moves to the stream position read first."""
         assert self._cursor is not None
-        self._users_with_pushers = None
         upto = current_stream_position(self.pushers.db.conn)
         pushers_of: dict[str, list[PusherRow]] = {}
         while True:

@@ -37,7 +37,7 @@ Decision = tuple[bool, bool, str]
 class PushActions:
     def __init__(self, db: Database, rules: PushRulesService, events: EventCache,
                  state: RoomState, server_name: str, counts: PushCounts,
-                 on_notify: Callable[[set[str]], None] | None = None) -> None:
+                 on_notify: Callable[[set[str]], None]) -> None:
         self.store = PushActionsStore(db)
         self.counts = counts
         self.rules = rules
@@ -63,8 +63,7 @@ class PushActions:
         rows = self._evaluate(stored, thread_id, targets, len(joined))
         if rows:
             self.store.insert_actions(rows)
-            if self.on_notify is not None:
-                self.on_notify({row.user_id for row in rows if row.notify})
+            self.on_notify({row.user_id for row in rows if row.notify})
 
     def thread_of(self, event: Event) -> str | None:
         """The thread root the event belongs to, following relations up to

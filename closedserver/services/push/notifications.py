@@ -4,8 +4,8 @@ user was notified about, newest first, from the stored push actions.
 Pagination tokens are stream positions: `from` = N lists rows before position N. Rows are
 read per room (newest first, from the per-user index) for every room the user has a
 membership in, then merged. Events the user can no longer see (history visibility) are
-left out; `read` says whether the row is
-at or before where the user has read up to in its thread (counts.py).
+left out; `read` says whether the row is at or before where the user has read up to in its
+thread (counts.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import orjson
 
 from closedserver.errors import InvalidParam
 from closedserver.services.event_cache import EventCache
-from closedserver.services.push.counts import Counts, PushCounts, ReadPositions
+from closedserver.services.push.counts import PushCounts
 from closedserver.services.rooms.client_events import ClientEventSerializer
 from closedserver.services.rooms.visibility import Visibility
 from closedserver.storage.database import Database
@@ -39,11 +39,6 @@ class Notifications:
         self.visibility = visibility
         self.serializer = serializer
 
-    def unread_counts(self, user_id: str, room_id: str, *,
-                      by_thread: bool = False) -> tuple[Counts, dict[str, Counts]]:
-        """A room's unread counts for /sync (PushCounts.unread_counts)."""
-        return self.counts.unread_counts(user_id, room_id, by_thread=by_thread)
-
     def list_notifications(self, user_id: str, *, from_token: str | None, limit: int,
                            only: str | None) -> dict[str, Any]:
         """The response body: `notifications` and, when more may follow, `next_token`."""
@@ -54,14 +49,12 @@ class Notifications:
         serialized = self.serializer.serialize(visible, user_id=user_id, with_room_id=False)
         events = {stored.event_id: (stored, client) for stored, client
                   in zip(visible, serialized, strict=True)}
-        reads: dict[str, ReadPositions] = {}
+        reads = self.counts.read_positions(user_id, {row.room_id for row in rows})
         notifications = []
         for row in rows:
             if row.event_id not in events:
                 continue
             stored, client = events[row.event_id]
-            if row.room_id not in reads:
-                reads[row.room_id] = self.counts.read_positions(user_id, row.room_id)
             notifications.append({
                 "actions": orjson.loads(row.actions), "event": client,
                 "read": reads[row.room_id].is_read(row.thread_id, row.stream_ordering),

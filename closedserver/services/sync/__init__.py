@@ -3,7 +3,7 @@ part: context (request, window), builder (one computation), service (long-pollin
 rooms (which rooms, in which section), room (one joined or left room), timeline, state,
 summary, ephemeral (typing, receipts), account_data, presence, stripped (invites,
 knocks), formatting (event format, event_fields), sent_members (lazy loading), and e2ee
-(the seam for to-device and device lists).
+(to-device, device lists, key counts).
 """
 
 from closedserver.services.sync.context import SyncRequest

@@ -44,13 +44,6 @@ class AccountDataSection:
 
 
 def _filtered(event_filter: EventFilter, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    kept = [e for e in events if _allows_type(event_filter, e["type"])]
-    return kept[:event_filter.limit] if event_filter.limit is not None else kept
-
-
-def _allows_type(event_filter: EventFilter, event_type: str) -> bool:
     # Account data is the user's own: `senders` filters do not apply to it.
-    if event_filter.senders is None and not event_filter.not_senders:
-        return event_filter.allows_fields(event_type, "")
-    return EventFilter(types=event_filter.types,
-                       not_types=event_filter.not_types).allows_fields(event_type, "")
+    kept = [e for e in events if event_filter.allows_type(e["type"])]
+    return kept[:event_filter.limit] if event_filter.limit is not None else kept

@@ -42,7 +42,8 @@ class SyncResult:
 class SyncBuilder:
     def __init__(self, db: Database, members: StateStore, store: SyncStore, typing: Typing,
                  rooms: RoomsSection, ephemeral: EphemeralSection,
-                 account_data: AccountDataSection, presence: PresenceSection) -> None:
+                 account_data: AccountDataSection, presence: PresenceSection,
+                 e2ee: E2eeSync) -> None:
         self.db = db
         self.members = members
         self.store = store
@@ -51,9 +52,8 @@ class SyncBuilder:
         self.ephemeral = ephemeral
         self.account_data = account_data
         self.presence = presence
+        self.e2ee = e2ee
         self.sent_members = SentMembersCache()
-        self.e2ee: E2eeSync | None = None
-        """The E2EE sections' source, plugged in by Sync.connect."""
 
     def window(self, request: SyncRequest) -> Window:
         upto = current_stream_position(self.db.conn)
@@ -69,9 +69,7 @@ class SyncBuilder:
             current_stream_position(self.db.conn) != window.upto
 
     async def build(self, request: SyncRequest, window: Window) -> SyncResult:
-        e2ee = E2eeSections(upto=window.upto)
-        if self.e2ee is not None:
-            e2ee = self.e2ee.device_sections(request.user_id, request.device_id, window)
+        e2ee = self.e2ee.device_sections(request.user_id, request.device_id, window)
         if e2ee.upto < window.upto:
             window = dataclasses.replace(window, upto=e2ee.upto)
         if self._nothing_moved(request, window) and not e2ee.has_news:
@@ -83,8 +81,7 @@ class SyncBuilder:
         plan = self._plan(ctx)
         self._prefetch_state(ctx, plan)
         rooms = await self.rooms.build(ctx, plan)
-        if self.e2ee is not None:
-            self.e2ee.fill_device_lists(ctx, e2ee)
+        self.e2ee.fill_device_lists(ctx, e2ee)
         account_data = self.account_data.global_events(ctx, global_account_data)
         return self._result(window, rooms, self.presence.events(ctx), account_data, e2ee)
 

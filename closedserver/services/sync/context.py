@@ -1,5 +1,6 @@
 """What one /sync computation works from: the request, the window of the streams it covers
-(since -> upto), and the data fetched once for all rooms (typing, receipts, account data).
+(since -> upto), and the data fetched once for all rooms (typing, receipts, account data,
+current state, unread counts).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from closedserver.services.filtering import SyncFilter
+from closedserver.services.push.counts import RoomCounts
 from closedserver.services.stream_tokens import StreamToken
 from closedserver.storage.state import MemberRow
 
@@ -79,6 +81,7 @@ class Prefetched:
     account_data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     current_state: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
     heads: dict[str, int] = field(default_factory=dict)
+    unread: dict[str, RoomCounts] = field(default_factory=dict)
 
 
 @dataclass

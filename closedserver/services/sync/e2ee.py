@@ -19,6 +19,7 @@ from closedserver.services.e2ee.device_keys import DeviceKeys
 from closedserver.services.e2ee.device_lists import DeviceLists
 from closedserver.services.e2ee.to_device import ToDevice
 from closedserver.services.sync.context import SyncContext, Window
+from closedserver.storage.state import StateStore
 
 
 @dataclass
@@ -45,11 +46,12 @@ class E2eeSections:
 
 
 class E2eeSync:
-    def __init__(self, to_device: ToDevice, keys: DeviceKeys,
-                 device_lists: DeviceLists) -> None:
+    def __init__(self, to_device: ToDevice, keys: DeviceKeys, device_lists: DeviceLists,
+                 members: StateStore) -> None:
         self.to_device = to_device
         self.keys = keys
         self.device_lists = device_lists
+        self.members = members
 
     def device_sections(self, user_id: str, device_id: str, window: Window) -> E2eeSections:
         """The per-device parts, read first: the to-device inbox and the key counts.
@@ -73,9 +75,12 @@ class E2eeSync:
         if window.initial or window.since is None or window.since >= sections.upto:
             return
         changed = self.device_lists.users_with_changed_devices(window.since, sections.upto)
-        if not (changed or ctx.new_sharers or ctx.departed):
+        candidates = changed | ctx.new_sharers | ctx.departed
+        if not candidates:
             return
-        sharing = self.device_lists.users_sharing_a_room(ctx.user_id)
+        # Only the candidates are looked up: a device changing anywhere on the server
+        # must not cost every sync a walk through all its user's rooms.
+        sharing = self.members.list_users_sharing_a_room(ctx.user_id, candidates)
         changed = (changed & sharing) | (ctx.new_sharers & sharing)
         left = ctx.departed - sharing
         sections.changed = sorted(changed)

@@ -8,11 +8,9 @@ an initial sync), with other users' private receipts left out.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from closedserver.services.filtering import RoomEventFilter
 from closedserver.services.sync.context import Prefetched, SyncContext, Window
 from closedserver.services.typing import Typing
 from closedserver.storage.receipts import ReceiptRow, ReceiptsStore
@@ -51,11 +49,12 @@ class EphemeralSection:
         if not ephemeral_filter.allows_room(room_id):
             return []
         found = []
+        # Ephemeral events have no sender: only their type is filtered.
         typing = ctx.prefetched.typing.get(room_id)
-        if typing is not None and _allows_type(ephemeral_filter, TYPING):
+        if typing is not None and ephemeral_filter.allows_type(TYPING):
             found.append({"type": TYPING, "content": {"user_ids": typing}})
         receipts = ctx.prefetched.receipts.get(room_id)
-        if receipts and _allows_type(ephemeral_filter, RECEIPT):
+        if receipts and ephemeral_filter.allows_type(RECEIPT):
             found.append({"type": RECEIPT, "content": receipts})
         if ephemeral_filter.limit is not None:
             found = found[:ephemeral_filter.limit]
@@ -75,9 +74,3 @@ def receipt_contents(rows: Iterable[ReceiptRow]) -> dict[str, dict[str, Any]]:
         by_event.setdefault(row.event_id, {}).setdefault(row.receipt_type, {})[
             row.user_id] = receipt
     return contents
-
-
-def _allows_type(event_filter: RoomEventFilter, event_type: str) -> bool:
-    """Ephemeral events have no sender: only their type is filtered."""
-    return dataclasses.replace(event_filter, senders=None, not_senders=()).allows_fields(
-        event_type, "")

@@ -53,5 +53,6 @@ class PresenceSection:
         changed = self.store.list_changed_since(window.since or 0, window.upto)
         if not changed:
             return []
-        visible = self.store.list_users_sharing_a_room(user_id, (r.user_id for r in changed))
+        visible = self.presence.members.list_users_sharing_a_room(
+            user_id, (r.user_id for r in changed))
         return [row for row in changed if row.user_id in visible]

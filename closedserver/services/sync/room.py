@@ -1,13 +1,15 @@
 """One room of a sync, as `rooms.join[room_id]` or `rooms.leave[room_id]` (spec: /sync
 Joined Room, Left Room): timeline, state, summary, ephemeral events, room account data and
-(through the notifications seam) unread counts.
+unread counts (from the push service, read for all the sync's joined rooms at once).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from closedserver.services.event_cache import EventCache, StoredEvent
+from closedserver.services.push.counts import PushCounts
 from closedserver.services.sync.account_data import AccountDataSection
 from closedserver.services.sync.context import RoomPlan, SyncContext
 from closedserver.services.sync.ephemeral import EphemeralSection
@@ -17,17 +19,11 @@ from closedserver.services.sync.summary import SummaryReader
 from closedserver.services.sync.timeline import TimelineBatch, TimelineReader
 
 
-class UnreadCounts(Protocol):
-    """What the push/notifications service provides (see RoomBuilder.unread_counts)."""
-
-    def unread_counts(self, user_id: str, room_id: str, *, by_thread: bool = False
-                      ) -> tuple[dict[str, int], dict[str, dict[str, int]]]: ...
-
-
 class RoomBuilder:
     def __init__(self, events: EventCache, timeline: TimelineReader, state: StateSection,
                  summary: SummaryReader, ephemeral: EphemeralSection,
-                 account_data: AccountDataSection, formatter: EventFormatter) -> None:
+                 account_data: AccountDataSection, formatter: EventFormatter,
+                 counts: PushCounts) -> None:
         self.events = events
         self.timeline = timeline
         self.state = state
@@ -35,7 +31,7 @@ class RoomBuilder:
         self.ephemeral = ephemeral
         self.account_data = account_data
         self.formatter = formatter
-        self.notifications: UnreadCounts | None = None
+        self.counts = counts
 
     def joined(self, ctx: SyncContext, plan: RoomPlan) -> dict[str, Any] | None:
         """The room's entry, or None when an incremental sync has nothing for it."""
@@ -56,7 +52,7 @@ class RoomBuilder:
             "account_data": {"events": account_data},
             "summary": summary,
         }
-        room.update(self.unread_counts(ctx, plan.room_id))
+        room.update(self._unread_counts(ctx, plan.room_id))
         return room
 
     def left(self, ctx: SyncContext, plan: RoomPlan) -> dict[str, Any]:
@@ -71,14 +67,16 @@ class RoomBuilder:
             "account_data": {"events": self.account_data.room_events(ctx, plan.room_id)},
         }
 
-    def unread_counts(self, ctx: SyncContext, room_id: str) -> dict[str, Any]:
+    def prefetch_unread_counts(self, ctx: SyncContext, room_ids: Sequence[str]) -> None:
+        """The unread counts of the joined rooms this sync may report, all at once."""
+        ctx.prefetched.unread = self.counts.unread_counts_of_rooms(
+            ctx.user_id, room_ids, by_thread=ctx.filter.room.timeline.unread_thread_notifications)
+
+    def _unread_counts(self, ctx: SyncContext, room_id: str) -> dict[str, Any]:
         """`unread_notifications`, and per thread when the filter asks for it (spec: then
-        the room counts cover the main timeline only), from the push service's counts."""
-        if self.notifications is None:
-            return {}
+        the room counts cover the main timeline only)."""
         by_thread = ctx.filter.room.timeline.unread_thread_notifications
-        room_counts, thread_counts = self.notifications.unread_counts(
-            ctx.user_id, room_id, by_thread=by_thread)
+        room_counts, thread_counts = ctx.prefetched.unread[room_id]
         counts: dict[str, Any] = {"unread_notifications": room_counts}
         if by_thread and thread_counts:
             counts["unread_thread_notifications"] = thread_counts
@@ -130,11 +128,12 @@ class RoomBuilder:
         user joined in it)."""
         if ctx.window.initial:
             return
+        members = self.state.room_state.store
         if plan.section == "leave":
-            ctx.departed.update(self.summary.store.list_joined_user_ids(plan.room_id))
+            ctx.departed.update(members.list_joined_user_ids(plan.room_id))
             return
         if plan.since is None:
-            ctx.new_sharers.update(self.summary.store.list_joined_user_ids(plan.room_id))
+            ctx.new_sharers.update(members.list_joined_user_ids(plan.room_id))
             return
         for stored in batch.scanned:
             event = stored.event

@@ -127,6 +127,8 @@ class RoomsSection:
 
     async def build(self, ctx: SyncContext, plan: RoomsPlan) -> dict[str, Any]:
         """The rooms section; yields to the event loop between rooms on long syncs."""
+        self.builder.prefetch_unread_counts(
+            ctx, [room.room_id for room in plan.rooms if room.section == "join"])
         join: dict[str, Any] = {}
         leave: dict[str, Any] = {}
         clock = time.perf_counter()

@@ -13,8 +13,6 @@ from closedserver.services.notifier import Notifier
 from closedserver.services.presence import Presence
 from closedserver.services.sync.builder import SyncBuilder, SyncResult
 from closedserver.services.sync.context import SyncRequest
-from closedserver.services.sync.e2ee import E2eeSync
-from closedserver.services.sync.room import UnreadCounts
 
 
 class Sync:
@@ -22,12 +20,6 @@ class Sync:
         self.builder = builder
         self.notifier = notifier
         self.presence = presence
-
-    def connect(self, *, notifications: UnreadCounts, e2ee: E2eeSync) -> None:
-        """Plug in the services of other areas: the push service's unread counts and the
-        E2EE sections (build_homeserver builds those after /sync)."""
-        self.builder.rooms.builder.notifications = notifications
-        self.builder.e2ee = e2ee
 
     async def sync(self, request: SyncRequest) -> dict[str, Any]:
         self.presence.sync_started(request.user_id, request.device_id,

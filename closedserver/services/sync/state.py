@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from closedserver.services.event_cache import EventCache, StoredEvent
 from closedserver.services.room_state import RoomState
 from closedserver.services.sync.context import RoomPlan, SyncContext
-from closedserver.services.sync.timeline import TimelineBatch, keeps_everything
+from closedserver.services.sync.timeline import TimelineBatch
 from closedserver.storage.state import StateKey
 from closedserver.storage.sync import SyncStore
 
@@ -137,7 +137,7 @@ class StateSection:
 
     def _filtered(self, ctx: SyncContext, events: Iterable[StoredEvent]) -> list[StoredEvent]:
         state_filter = ctx.filter.room.state
-        kept = list(events) if keeps_everything(state_filter) else [
+        kept = list(events) if state_filter.keeps_everything() else [
             s for s in events if state_filter.allows(s.event)]
         kept.sort(key=lambda s: s.stream_ordering)
         return kept

@@ -58,7 +58,7 @@ class TimelineReader:
         lower = plan.since or 0
         before = plan.upto + 1
         size = limit + 1
-        allows = None if keeps_everything(event_filter) else event_filter.allows
+        allows = None if event_filter.keeps_everything() else event_filter.allows
         while True:
             ids = self.store.list_room_event_ids(plan.room_id, after=lower, before=before,
                                                  limit=size)
@@ -98,11 +98,3 @@ class TimelineReader:
         if others:
             visible.update(self.visibility.filter_events(user_id, others)[1])
         return visible
-
-
-def keeps_everything(event_filter: RoomEventFilter) -> bool:
-    """Whether a filter lets every event through (then it need not be applied)."""
-    return event_filter.types is None and not event_filter.not_types \
-        and event_filter.senders is None and not event_filter.not_senders \
-        and event_filter.rooms is None and not event_filter.not_rooms \
-        and event_filter.contains_url is None

@@ -21,6 +21,7 @@ from closedserver.storage.migrations import (
     m0400_e2ee_keys,
     m0500_rooms_extras_thread_index,
     m0600_sync,
+    m0610_sync_receipts_by_stream,
     m0700_push_notifications,
     m0800_admin_service_user_and_notices,
 )
@@ -38,6 +39,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0600_sync", m0600_sync.migrate),
     ("0800_admin_service_user_and_notices", m0800_admin_service_user_and_notices.migrate),
     ("0110_rooms_txn_scope", m0110_rooms_txn_scope.migrate),
+    ("0610_sync_receipts_by_stream", m0610_sync_receipts_by_stream.migrate),
 ]
 
 
