@@ -21,15 +21,17 @@ class ToDeviceStore:
 
     # transaction IDs
 
-    def txn_seen(self, user_id: str, device_id: str, txn_id: str) -> bool:
+    def txn_seen(self, user_id: str, device_id: str, event_type: str, txn_id: str) -> bool:
         return self.db.conn.execute(
-            "SELECT 1 FROM to_device_txns WHERE user_id = ? AND device_id = ? AND txn_id = ?",
-            (user_id, device_id, txn_id)).fetchone() is not None
+            "SELECT 1 FROM to_device_txns WHERE user_id = ? AND device_id = ? "
+            "AND event_type = ? AND txn_id = ?",
+            (user_id, device_id, event_type, txn_id)).fetchone() is not None
 
-    def insert_txn(self, user_id: str, device_id: str, txn_id: str, created_ts: int) -> None:
+    def insert_txn(self, user_id: str, device_id: str, event_type: str, txn_id: str,
+                   created_ts: int) -> None:
         self.db.conn.execute(
-            "INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts) "
-            "VALUES (?, ?, ?, ?)", (user_id, device_id, txn_id, created_ts))
+            "INSERT INTO to_device_txns (user_id, device_id, event_type, txn_id, created_ts) "
+            "VALUES (?, ?, ?, ?, ?)", (user_id, device_id, event_type, txn_id, created_ts))
 
     def delete_txns_before(self, user_id: str, device_id: str, before_ts: int) -> None:
         self.db.conn.execute(

@@ -27,3 +27,14 @@ def test_send_to_device_errors(server, alice, bob):
     assert_matrix_error(alice.put("/sendToDevice/m.test/t6", bad), 400, "M_INVALID_PARAM")
     assert_matrix_error(alice.post("/sendToDevice/m.test/t7", {"messages": {}}), 405,
                         "M_UNRECOGNIZED")
+
+
+def test_the_same_txn_id_on_another_event_type_is_a_new_request(server, alice, bob):
+    """Spec ("Transaction identifiers"): a retransmission repeats the txn ID *and* the path."""
+    token = bob.get("/sync", params={"timeout": 0}).json()["next_batch"]
+    for event_type in ("org.example.one", "org.example.two"):
+        resp = alice.put(f"/sendToDevice/{event_type}/same-txn",
+                         {"messages": {bob.user_id: {bob.device_id: {"t": event_type}}}})
+        assert resp.status_code == 200
+    events = bob.get("/sync", params={"since": token, "timeout": 0}).json()["to_device"]
+    assert [e["type"] for e in events["events"]] == ["org.example.one", "org.example.two"]

@@ -41,14 +41,15 @@ class ToDevice:
              messages: Any) -> None:
         """Queue `messages` ({user_id: {device_id or "*": content}}) for their devices.
 
-        Idempotent per (sender, sending device, txn_id): a repeated request does nothing.
+        Idempotent per (sender, sending device, event type, txn_id): a repeated request
+        (same transaction ID and path) does nothing.
         """
         messages = _check_messages(messages)
         with self.db.transaction() as conn:
-            if self.store.txn_seen(sender, sender_device_id, txn_id):
+            if self.store.txn_seen(sender, sender_device_id, event_type, txn_id):
                 return
             self.store.delete_txns_before(sender, sender_device_id, now_ms() - TXN_LIFETIME_MS)
-            self.store.insert_txn(sender, sender_device_id, txn_id, now_ms())
+            self.store.insert_txn(sender, sender_device_id, event_type, txn_id, now_ms())
             deliveries = self._local_deliveries(sender, event_type, messages)
             if not deliveries:
                 return

@@ -19,6 +19,7 @@ from closedserver.storage.migrations import (
     m0110_rooms_txn_scope,
     m0300_media,
     m0400_e2ee_keys,
+    m0420_to_device_txn_scope,
     m0500_rooms_extras_thread_index,
     m0600_sync,
     m0610_sync_receipts_by_stream,
@@ -40,6 +41,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0800_admin_service_user_and_notices", m0800_admin_service_user_and_notices.migrate),
     ("0110_rooms_txn_scope", m0110_rooms_txn_scope.migrate),
     ("0610_sync_receipts_by_stream", m0610_sync_receipts_by_stream.migrate),
+    ("0420_to_device_txn_scope", m0420_to_device_txn_scope.migrate),
 ]
 
 
