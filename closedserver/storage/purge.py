@@ -61,6 +61,9 @@ class PurgeStore:
         conn = self.db.conn
         conn.executemany("DELETE FROM event_txn_ids WHERE event_id = ?",
                          [(row[1],) for row in rows])
+        # Notification rows of deleted events would keep counting as unread.
+        conn.executemany("DELETE FROM push_actions WHERE stream_ordering = ?",
+                         [(row[0],) for row in rows])
         conn.executemany("DELETE FROM events WHERE stream_ordering = ?",
                          [(row[0],) for row in rows])
         return len(rows)

@@ -134,3 +134,17 @@ def test_destructive_room_commands_ask_first(server, alice):
     refused = server.cli("room", "shutdown", room_id)  # no --yes, no terminal: refused
     assert refused.returncode == 1 and "--yes" in refused.stderr
     assert room_id in alice.get("/joined_rooms").json()["joined_rooms"]
+
+
+def test_purged_history_no_longer_counts_as_unread(server, alice, bob):
+    room_id = joined_room_with(alice, bob)
+    for i in range(4):
+        send_text(alice, room_id, f"unread {i}")
+    sync = bob.get("/sync", params={"timeout": 0}).json()
+    assert sync["rooms"]["join"][room_id]["unread_notifications"]["notification_count"] == 4
+    time.sleep(0.05)
+    cli_ok(server, "room", "purge-history", room_id, "--before", "0d", "--yes")
+    time.sleep(0.5)  # the server notices the CLI's commit and drops its caches
+    after = bob.get("/sync", params={"timeout": 0}).json()
+    counts = after["rooms"]["join"][room_id]["unread_notifications"]
+    assert counts["notification_count"] == 1  # only the kept forward extremity
