@@ -63,6 +63,7 @@ from closedserver.services.sessions import Sessions
 from closedserver.services.sync import Sync
 from closedserver.services.sync.e2ee import E2eeSync
 from closedserver.services.sync.wiring import build_sync
+from closedserver.services.tags import Tags
 from closedserver.services.timeline import Timeline
 from closedserver.services.typing import Typing
 from closedserver.services.uia import STAGE_PASSWORD, UserInteractiveAuth
@@ -95,6 +96,7 @@ class HomeServer:
     registration_tokens: RegistrationTokens
     profiles: Profiles
     account_data: AccountData
+    tags: Tags
     login_per_address: RateLimiter
     events: EventCache
     room_state: RoomState
@@ -227,8 +229,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
     directory_store = RoomDirectoryStore(db)
     summaries = RoomSummaries(access, events, directory_store)
     relations_store = RelationsStore(db)
-    device_lists = DeviceLists(
-        db, notifier, users_sharing_a_room=room_state.store.users_sharing_a_room)
+    device_lists = DeviceLists(db, notifier, room_state.store)
     accounts.on_devices_changed = device_lists.note_device_change
     cross_signing = CrossSigning(db, config.server.server_name, device_lists)
     keys = DeviceKeys(db, config.server.server_name, device_lists, cross_signing)
@@ -241,7 +242,7 @@ def build_homeserver(config: Config, *, apply_migrations: bool = True) -> HomeSe
         config=config, db=db, signing_key=signing_key, notifier=notifier, sessions=sessions,
         uia=uia, accounts=accounts, registration=registration,
         registration_tokens=registration_tokens, profiles=Profiles(db, membership),
-        account_data=account_data,
+        account_data=account_data, tags=Tags(account_data),
         login_per_address=RateLimiter(rates.rate("login_per_address")), events=events,
         room_state=room_state, timeline=timeline, room_access=access, aliases=aliases,
         room_creation=room_creation, membership=membership,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from closedserver.errors import MissingToken, UserSuspended
+from closedserver.errors import MissingToken
 from closedserver.homeserver import HomeServer
 from closedserver.services.sessions import Requester
 
@@ -36,10 +36,3 @@ def authenticate(request: Request, *, allow_locked: bool = False) -> Requester:
         token, allow_locked=allow_locked, client_ip=client_ip(request))
     request.state.user_id = requester.user_id
     return requester
-
-
-def require_not_suspended(requester: Requester) -> None:
-    """Spec (account suspension): suspended users may read, leave and redact their own
-    events, but not join, invite, send or change their profile."""
-    if requester.suspended:
-        raise UserSuspended("You cannot do this while your account is suspended")

@@ -101,6 +101,11 @@ CLIENT_ROUTES = [
           account_data.get_room_account_data),
     route("PUT", f"{C3}/user/{{userId}}/rooms/{{roomId}}/account_data/{{type}}",
           account_data.set_room_account_data),
+    route("GET", f"{C3}/user/{{userId}}/rooms/{{roomId}}/tags", account_data.get_room_tags),
+    route("PUT", f"{C3}/user/{{userId}}/rooms/{{roomId}}/tags/{{tag}}",
+          account_data.set_room_tag),
+    route("DELETE", f"{C3}/user/{{userId}}/rooms/{{roomId}}/tags/{{tag}}",
+          account_data.delete_room_tag),
     # rooms: creation, sending, state
     route("POST", f"{C3}/createRoom", rooms.create_room),
     route("PUT", f"{C3}/rooms/{{roomId}}/send/{{eventType}}/{{txnId}}", rooms.send_message),

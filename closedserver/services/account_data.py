@@ -32,10 +32,14 @@ class AccountData:
         self.notifier = notifier
         self.store = AccountDataStore(db)
 
+    def check_access(self, requester_id: str, user_id: str, room_id: str = GLOBAL) -> None:
+        """403 for another user's data; 400 for a malformed room ID."""
+        _check_owner(requester_id, user_id, "access")
+        _check_room_id(room_id)
+
     def get(self, requester_id: str, user_id: str, data_type: str,
             room_id: str = GLOBAL) -> dict[str, Any]:
-        _check_owner(requester_id, user_id, "read")
-        _check_room_id(room_id)
+        self.check_access(requester_id, user_id, room_id)
         content = self.store.get_account_data(user_id, room_id, data_type)
         if content is None:
             raise NotFound(f"No account data of type {data_type!r}")
@@ -44,8 +48,7 @@ class AccountData:
     def put(self, requester_id: str, user_id: str, data_type: str, content: Any,
             room_id: str = GLOBAL) -> int:
         """Store account data set by a client; returns its stream position."""
-        _check_owner(requester_id, user_id, "set")
-        _check_room_id(room_id)
+        self.check_access(requester_id, user_id, room_id)
         if data_type in SERVER_MANAGED_TYPES:
             raise ServerManagedType(f"Cannot set {data_type} through the account data API")
         return self.put_internal(user_id, data_type, content, room_id)

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from closedserver.clock import now_ms
-from closedserver.errors import UnknownToken, UserLocked
+from closedserver.errors import UnknownToken, UserLocked, UserSuspended
 from closedserver.randomness import random_secret
 from closedserver.storage.accounts import AccountsStore
 from closedserver.storage.database import Database
@@ -27,6 +27,12 @@ class Requester:
     device_id: str
     is_admin: bool
     suspended: bool = False
+
+    def require_not_suspended(self) -> None:
+        """Spec (account suspension): suspended users may read, leave and redact their own
+        events, but not join, invite, send or change their profile."""
+        if self.suspended:
+            raise UserSuspended("You cannot do this while your account is suspended")
 
 
 @dataclass(frozen=True)

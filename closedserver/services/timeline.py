@@ -78,8 +78,7 @@ class _Batch:
 
 class Timeline:
     def __init__(self, db: Database, events: EventCache, state: RoomState, notifier: Notifier,
-                 server_name: str, signing_key: SigningKey, *,
-                 push: PushActions | None = None) -> None:
+                 server_name: str, signing_key: SigningKey, *, push: PushActions) -> None:
         self.db = db
         self.push = push
         self.events = events
@@ -208,10 +207,9 @@ class Timeline:
         stored = StoredEvent(event, position, prev_group if prev_group is not None
                              else group_after, replaces_state, None)  # type: ignore[arg-type]
         self.events.put(stored)
-        if self.push is not None:
-            # Push rules for the room's local members, in this transaction: counts are
-            # exact and appear with the event.
-            self.push.on_event(stored)
+        # Push rules for the room's local members, in this transaction: counts are exact
+        # and appear with the event.
+        self.push.on_event(stored)
         return stored
 
     def _apply_redaction(self, redaction: Event) -> None:

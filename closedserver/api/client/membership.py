@@ -8,7 +8,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from closedserver.api.auth import authenticate, homeserver, require_not_suspended
+from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
 
@@ -26,7 +26,7 @@ async def join_room(request: Request) -> Response:
 async def invite_user(request: Request) -> Response:
     """POST /_matrix/client/v3/rooms/{roomId}/invite"""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     body = await json_object(request)
     homeserver(request).membership.invite(
         requester.user_id, request.path_params["roomId"], body.str("user_id", required=True),
@@ -68,7 +68,7 @@ async def unban(request: Request) -> Response:
 async def _moderate(request: Request, action: Callable[..., None]) -> Response:
     """Kick, ban or unban: the same body (`user_id`, `reason`) and checks."""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     body = await json_object(request)
     action(requester.user_id, request.path_params["roomId"],
            body.str("user_id", required=True), reason=body.str("reason"))
@@ -83,7 +83,7 @@ async def knock_room(request: Request) -> Response:
 async def _enter(request: Request, room_param: str, action: Callable[..., str]) -> Response:
     """Join or knock: the same body (`reason`), checks and answer (`room_id`)."""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     body = await json_object(request)
     room_id = action(requester.user_id, request.path_params[room_param],
                      reason=body.str("reason"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from closedserver.api.auth import authenticate, homeserver, require_not_suspended
+from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import empty_response, json_response
 
@@ -28,7 +28,7 @@ async def get_profile_field(request: Request) -> Response:
 async def set_profile_field(request: Request) -> Response:
     """PUT /_matrix/client/v3/profile/{userId}/{keyName}"""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     key = request.path_params["keyName"]
     body = await json_object(request)
     homeserver(request).profiles.set_field(
@@ -39,7 +39,7 @@ async def set_profile_field(request: Request) -> Response:
 async def delete_profile_field(request: Request) -> Response:
     """DELETE /_matrix/client/v3/profile/{userId}/{keyName}"""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     homeserver(request).profiles.delete_field(
         requester.user_id, request.path_params["userId"], request.path_params["keyName"])
     return empty_response()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from closedserver.api.auth import authenticate, homeserver, require_not_suspended
+from closedserver.api.auth import authenticate, homeserver
 from closedserver.api.parsing import json_object
 from closedserver.api.responses import json_response
 from closedserver.errors import BadJson, InvalidParam
@@ -16,7 +16,7 @@ from closedserver.services.rooms.creation import RoomRequest
 async def create_room(request: Request) -> Response:
     """POST /_matrix/client/v3/createRoom"""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     body = await json_object(request)
     visibility = body.str("visibility", default="private")
     if visibility not in ("public", "private"):
@@ -49,7 +49,7 @@ async def send_message(request: Request) -> Response:
 async def set_room_state(request: Request) -> Response:
     """PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}"""
     requester = authenticate(request)
-    require_not_suspended(requester)
+    requester.require_not_suspended()
     p = request.path_params
     content = (await json_object(request)).data
     event_id = homeserver(request).sending.set_state(

@@ -5,34 +5,23 @@ Spec: end-to-end encryption module, "Tracking the device list for a user" and th
 stream, when a device is added or removed, when its identity keys or the signatures on them
 change, and when a user's cross-signing keys or the signatures on them change.
 
-Who may learn of a change is decided by room membership, which this service does not own:
-build_homeserver passes in `users_sharing_a_room(user_id)` from the rooms' state storage
-(users joined to a room the user is joined to, and the user). Built alone, the service uses
-`only_themselves`.
+Who may learn of a change is decided by room membership, read from the rooms' state
+storage (users joined to a room the user is joined to).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from closedserver.services.notifier import Notifier
 from closedserver.storage.database import Database, current_stream_position
 from closedserver.storage.device_lists import DeviceListsStore
-
-UsersSharingARoom = Callable[[str], set[str]]
-
-
-def only_themselves(user_id: str) -> set[str]:
-    """The stand-in for room sharing when none is given: each user shares only with self."""
-    return {user_id}
+from closedserver.storage.state import StateStore
 
 
 class DeviceLists:
-    def __init__(self, db: Database, notifier: Notifier, *,
-                 users_sharing_a_room: UsersSharingARoom = only_themselves) -> None:
+    def __init__(self, db: Database, notifier: Notifier, members: StateStore) -> None:
         self.db = db
         self.notifier = notifier
-        self.users_sharing_a_room = users_sharing_a_room
+        self.members = members
         self.store = DeviceListsStore(db)
 
     def note_device_change(self, user_id: str) -> int:
@@ -43,7 +32,7 @@ class DeviceLists:
         (and a rolled-back change only causes a spurious, harmless wake-up).
         """
         position = self.store.insert_change(user_id)
-        self.notifier.notify_users(self.users_sharing_a_room(user_id) | {user_id})
+        self.notifier.notify_users(self.members.users_sharing_a_room(user_id))
         return position
 
     def users_with_changed_devices(self, since: int, upto: int) -> set[str]:
@@ -60,5 +49,4 @@ class DeviceLists:
         with self.db.snapshot() as conn:
             upto = current_stream_position(conn)
             changed = self.store.list_changed_users(since, upto)
-        visible = self.users_sharing_a_room(user_id) | {user_id}
-        return sorted(changed & visible), []
+        return sorted(self.members.list_users_sharing_a_room(user_id, changed)), []

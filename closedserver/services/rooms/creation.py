@@ -20,10 +20,12 @@ from closedserver.errors import (
     RoomInUse,
     UnsupportedRoomVersion,
 )
+from closedserver.matrix.errors import UnsupportedRoomVersionError
 from closedserver.matrix.room_versions import (
     DEFAULT_ROOM_VERSION,
     KNOWN_ROOM_VERSIONS,
     RoomVersion,
+    get_room_version,
 )
 from closedserver.randomness import random_string
 from closedserver.services.accounts import Accounts
@@ -136,11 +138,12 @@ class RoomCreation:
 
     def _room_version(self, requested: str | None) -> RoomVersion:
         identifier = requested or DEFAULT_ROOM_VERSION
-        if identifier not in KNOWN_ROOM_VERSIONS:
+        try:
+            return get_room_version(identifier)
+        except UnsupportedRoomVersionError:
             raise UnsupportedRoomVersion(
                 f"Room version {identifier!r} is not supported; use one of "
-                f"{', '.join(KNOWN_ROOM_VERSIONS)}")
-        return KNOWN_ROOM_VERSIONS[identifier]
+                f"{', '.join(KNOWN_ROOM_VERSIONS)}") from None
 
     def _check_alias(self, alias_name: str | None) -> str | None:
         if alias_name is None:

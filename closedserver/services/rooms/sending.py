@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from closedserver.errors import BadJson, Forbidden, NotFound, UserSuspended
+from closedserver.errors import BadJson, Forbidden, NotFound
 from closedserver.services.rooms.access import RoomAccess
 from closedserver.services.rooms.aliases import Aliases
 from closedserver.services.rooms.membership import Membership
@@ -43,7 +43,7 @@ class Sending:
             if not isinstance(target, str):
                 raise BadJson("m.room.redaction needs content.redacts")
             return self._send_redaction(requester, room_id, target, content, txn)
-        _require_not_suspended(requester)
+        requester.require_not_suspended()
         draft = EventDraft(requester.user_id, event_type, content)
         return self.timeline.append(room_id, draft, txn=txn).event_id
 
@@ -93,11 +93,6 @@ class Sending:
             raise NotFound(f"Event {event_id} not found in this room")
         if target.event.sender == requester.user_id:
             return
-        _require_not_suspended(requester)
+        requester.require_not_suspended()
         if not self.access.has_level(room_id, requester.user_id, "redact"):
             raise Forbidden("You need the 'redact' power level to redact others' events")
-
-
-def _require_not_suspended(requester: Requester) -> None:
-    if requester.suspended:
-        raise UserSuspended("You cannot do this while your account is suspended")
