@@ -77,6 +77,7 @@ CLIENT_ROUTES = [
     route("GET", f"{C3}/account/whoami", account.whoami),
     route("POST", f"{C3}/account/password", account.change_password),
     route("POST", f"{C3}/account/deactivate", account.deactivate),
+    route("GET", f"{C3}/account/3pid", account.get_account_3pids),
     # server admin (spec: admin.yaml)
     route("GET", f"{C3}/admin/whois/{{userId}}", admin.get_who_is),
     route("GET", f"{C1}/admin/lock/{{userId}}", admin.get_admin_lock_user),

@@ -67,3 +67,7 @@ def test_room_account_data_refuses_server_managed_types_and_bad_room_ids(alice):
                         "M_INVALID_PARAM")
     assert_matrix_error(alice.get(f"{base}/not-a-room/account_data/org.example.x"), 400,
                         "M_INVALID_PARAM")
+
+
+def test_third_party_identifiers_list_is_empty(alice):
+    assert alice.get("/account/3pid").json() == {"threepids": []}

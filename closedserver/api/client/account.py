@@ -43,3 +43,10 @@ async def deactivate(request: Request) -> Response:
                               flows=[[STAGE_PASSWORD]], user_id=requester.user_id)
     hs.deactivation.deactivate(requester.user_id, erase=body.bool("erase"))
     return json_response({"id_server_unbind_result": "success"})
+
+
+async def get_account_3pids(request: Request) -> Response:
+    """GET /_matrix/client/v3/account/3pid"""
+    authenticate(request)
+    # This server keeps no third-party identifiers (email, phone): the list is empty.
+    return json_response({"threepids": []})
